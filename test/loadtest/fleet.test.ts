@@ -1,0 +1,158 @@
+/**
+ * The load generator against a loopback "fleet": two backends behind a round-robin
+ * proxy. Each run is a second or two at a modest rate, so the suite stays fast and
+ * the numbers are far from what could overload this machine.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { jsonRpcBody, runLoad, RunConfig } from "../../scripts/loadtest-run";
+import { evaluate, summarize } from "../../scripts/loadtest-stats";
+import { Listening, startBackend, startRoundRobinProxy } from "./support";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+function config(url: string, overrides: Partial<RunConfig> = {}): RunConfig {
+    return {
+        target: new URL("/api/gateway?endpoint=test", url),
+        rps: 200,
+        durationMs: 1000,
+        warmupMs: 0,
+        timeoutMs: 2000,
+        connections: 64,
+        body: jsonRpcBody("eth_blockNumber"),
+        ...overrides,
+    };
+}
+
+async function fleet(...backends: Parameters<typeof startBackend>[0][]): Promise<{ proxy: Listening; close(): Promise<void> }> {
+    const started = await Promise.all(backends.map(startBackend));
+    const proxy = await startRoundRobinProxy(started.map((b) => b.url));
+    return {
+        proxy,
+        close: async () => {
+            await proxy.close();
+            await Promise.all(started.map((b) => b.close()));
+        },
+    };
+}
+
+/** Runs the CLI as `npm run loadtest` would, and returns its exit code and output. */
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/loadtest.ts", ...args], {
+            cwd: ROOT,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        // A hung CLI must not hang the suite: mocha's timeout fails the test, this kills the child.
+        const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+        child.on("close", (code) => {
+            clearTimeout(killer);
+            resolve({ code, stdout, stderr });
+        });
+    });
+}
+
+describe("loadtest against two instances behind a round-robin proxy", function () {
+    this.timeout(20_000);
+
+    it("spreads requests over both instances and passes the thresholds", async () => {
+        const f = await fleet({ id: "task-a" }, { id: "task-b" });
+        try {
+            const s = summarize(await runLoad(config(f.proxy.url)));
+            assert.equal(s.scheduled, 200);
+            assert.equal(s.answered, 200);
+            assert.equal(s.errors, 0);
+            assert.deepEqual(
+                s.instances.map((i) => [i.id, i.count]),
+                [
+                    ["task-a", 100],
+                    ["task-b", 100],
+                ],
+            );
+            assert.equal(evaluate(s, { maxErrorRate: 0.01, maxP95Ms: 500, minInstances: 2 }).passed, true);
+        } finally {
+            await f.close();
+        }
+    });
+
+    it("fails the error-rate threshold when one instance answers 500", async () => {
+        const f = await fleet({ id: "task-a" }, { id: "task-b", status: 500 });
+        try {
+            const s = summarize(await runLoad(config(f.proxy.url)));
+            assert.equal(s.errors, 100);
+            assert.equal(s.outcomes["500"], 100);
+            assert.equal(s.outcomes["200"], 100);
+            const v = evaluate(s, { maxErrorRate: 0.01, maxP95Ms: 500, minInstances: 0 });
+            assert.equal(v.passed, false);
+            assert.equal(v.checks.find((c) => c.name === "error rate")?.passed, false);
+        } finally {
+            await f.close();
+        }
+    });
+
+    it("charges a stall to every request scheduled during it (no coordinated omission)", async () => {
+        // Both instances hold every answer for the first 400 ms. A closed-loop client with
+        // few connections would send a handful of requests and wait; an open model keeps
+        // sending, and each request waits from its own due time.
+        const f = await fleet({ id: "a", stallUntilMs: 400 }, { id: "b", stallUntilMs: 400 });
+        try {
+            const s = summarize(await runLoad(config(f.proxy.url, { connections: 2 })));
+            assert.equal(s.answered, 200);
+            // ~80 requests are due during the stall; the first waits ~400 ms.
+            assert.ok(s.latencyMs.max > 300, `max ${s.latencyMs.max}`);
+            assert.ok(s.latencyMs.p90 > 50, `p90 ${s.latencyMs.p90} should show the stall`);
+        } finally {
+            await f.close();
+        }
+    });
+
+    it("counts requests past the timeout as errors and still ends on time", async () => {
+        const f = await fleet({ id: "slow", delayMs: 5000 });
+        try {
+            const began = Date.now();
+            const s = summarize(await runLoad(config(f.proxy.url, { rps: 20, durationMs: 500, timeoutMs: 300 })));
+            assert.ok(Date.now() - began < 2000, "the run must end about timeoutMs after the last due time");
+            assert.equal(s.errors, 10);
+            assert.equal(s.outcomes.timeout, 10);
+        } finally {
+            await f.close();
+        }
+    });
+
+    it("CLI: exits 0 and prints the spread when thresholds hold", async () => {
+        const f = await fleet({ id: "task-a" }, { id: "task-b" });
+        try {
+            const r = await cli(["--url", f.proxy.url, "--rps", "100", "--duration", "1s", "--min-instances", "2"]);
+            assert.equal(r.code, 0, r.stdout + r.stderr);
+            assert.match(r.stdout, /task-a\s+50\s+50\.00%/);
+            assert.match(r.stdout, /task-b\s+50\s+50\.00%/);
+            assert.match(r.stdout, /result\s+PASS/);
+        } finally {
+            await f.close();
+        }
+    });
+
+    it("CLI: exits 1 when a threshold fails", async () => {
+        const f = await fleet({ id: "task-a" }, { id: "task-b", status: 500 });
+        try {
+            const r = await cli(["--url", f.proxy.url, "--rps", "100", "--duration", "1s", "--json"]);
+            assert.equal(r.code, 1, r.stdout + r.stderr);
+            const report: unknown = JSON.parse(r.stdout);
+            assert.ok(typeof report === "object" && report !== null && "verdict" in report);
+        } finally {
+            await f.close();
+        }
+    });
+
+    it("CLI: exits 2 with the problems on bad arguments", async () => {
+        const r = await cli(["--url", "http://127.0.0.1:1", "--rps", "fast"]);
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, /--rps = "fast": an integer from 1 to 50000/);
+        assert.match(r.stderr, /--duration = "\(unset\)": required/);
+    });
+});

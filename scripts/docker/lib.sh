@@ -4,7 +4,7 @@
 
 DOCKER_SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$DOCKER_SCRIPTS_DIR/../.." && pwd)"
-APP_DIR="$REPO_ROOT/app"
+APP_DIR="${WEBFLEET_APP_DIR:-$REPO_ROOT/app}"   # override only to test another checkout
 DOCKERFILE="$APP_DIR/Dockerfile"
 
 # Where dockerd logs go, and where our own pid record lives, when we start the engine.

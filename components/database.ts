@@ -1,0 +1,102 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { storedSecret } from "./stored-secret";
+
+export interface DatabaseArgs {
+    readonly instanceClass: string;
+    /** PostgreSQL major version; selects the parameter group family postgres<version>. */
+    readonly engineVersion: string;
+    readonly allocatedStorageGb: number;
+    readonly backupRetentionDays: number;
+    readonly multiAz: boolean;
+    /** `max_connections`, from the capacity plan; the budget every task's pool was sized against. */
+    readonly maxConnections: number;
+    /** Database name: letters, digits, underscores. */
+    readonly dbName: string;
+    readonly subnetIds: pulumi.Input<string>[];
+    readonly securityGroupId: pulumi.Input<string>;
+    /** Deletion protection, a final snapshot on delete, and a recoverable password secret. */
+    readonly protectData: boolean;
+}
+
+export const DB_PORT = 5432;
+/** `admin` and `rdsadmin` are reserved on RDS PostgreSQL. */
+export const DB_USERNAME = "webfleet";
+
+/**
+ * RDS PostgreSQL in private subnets: encrypted, never public, TLS forced, backups on, and
+ * `max_connections` set explicitly to the value the connection budget was computed from.
+ */
+export class Database extends pulumi.ComponentResource {
+    /** Host name (no port). */
+    public readonly address: pulumi.Output<string>;
+    public readonly port: pulumi.Output<number>;
+    /** Secrets Manager ARN of the master password. */
+    public readonly passwordSecretArn: pulumi.Output<string>;
+    /** Instance identifier, for CloudWatch alarms. */
+    public readonly instanceId: pulumi.Output<string>;
+
+    constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("webfleet:data:Database", name, {}, opts);
+        const password = storedSecret(`${name}-password`, this, {
+            // RDS rejects / " @ and space in master passwords.
+            length: 40,
+            special: "!#$%^&*()-_=+[]{}<>:?",
+            description: "webfleet PostgreSQL master password (PGPASSWORD)",
+            recoveryWindowInDays: args.protectData ? 30 : 0,
+        });
+        const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, {
+            description: "webfleet database: private subnets",
+            subnetIds: args.subnetIds,
+        }, { parent: this });
+
+        const parameters = new aws.rds.ParameterGroup(`${name}-params`, {
+            family: `postgres${args.engineVersion}`,
+            description: `webfleet: max_connections ${args.maxConnections} (the connection budget), TLS forced`,
+            parameters: [
+                // Static parameter: RDS rejects "immediate"; it takes effect at the next reboot.
+                { name: "max_connections", value: String(args.maxConnections), applyMethod: "pending-reboot" },
+                // Default from PostgreSQL 15, set explicitly so an older family cannot drop it.
+                { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },
+            ],
+        }, { parent: this });
+
+        const instance = new aws.rds.Instance(`${name}-pg`, {
+            engine: "postgres",
+            engineVersion: args.engineVersion,
+            instanceClass: args.instanceClass,
+            allocatedStorage: args.allocatedStorageGb,
+            maxAllocatedStorage: args.allocatedStorageGb * 5,
+            storageType: "gp3",
+            storageEncrypted: true,
+            dbName: args.dbName,
+            username: DB_USERNAME,
+            password: password.value,
+            port: DB_PORT,
+            dbSubnetGroupName: subnets.name,
+            vpcSecurityGroupIds: [args.securityGroupId],
+            parameterGroupName: parameters.name,
+            publiclyAccessible: false,
+            multiAz: args.multiAz,
+            backupRetentionPeriod: args.backupRetentionDays,
+            copyTagsToSnapshot: true,
+            deletionProtection: args.protectData,
+            skipFinalSnapshot: !args.protectData,
+            // Without an identifier, replace or destroy fails when skipFinalSnapshot is false.
+            finalSnapshotIdentifier: args.protectData ? `${name}-final` : undefined,
+            autoMinorVersionUpgrade: true,
+            enabledCloudwatchLogsExports: ["postgresql"],
+        }, { parent: this });
+
+        this.address = instance.address;
+        this.port = instance.port;
+        this.passwordSecretArn = password.secretArn;
+        this.instanceId = instance.identifier;
+        this.registerOutputs({
+            address: this.address,
+            port: this.port,
+            passwordSecretArn: this.passwordSecretArn,
+            instanceId: this.instanceId,
+        });
+    }
+}

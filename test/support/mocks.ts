@@ -1,0 +1,81 @@
+/**
+ * Pulumi mocks that record every resource the program registers, answer the data-source
+ * calls the program is known to make, and throw on any other call so a new dependency
+ * on the outside world cannot slip in unnoticed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, unknown>;
+}
+
+const ACCOUNT = "123456789012";
+const REGION = "us-east-1";
+
+function record(v: unknown): Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** Outputs AWS would compute, so that interpolations in the program see realistic values. */
+function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const arn = `arn:aws:mock:${REGION}:${ACCOUNT}:${name}`;
+    const base: Record<string, unknown> = { arn, id: `${name}-id` };
+    switch (type) {
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return { ...base, arnSuffix: `app/${name}/0123456789abcdef`, dnsName: `${name}-1234567890.${REGION}.elb.amazonaws.com` };
+        case "aws:lb/targetGroup:TargetGroup":
+            return { ...base, arnSuffix: `targetgroup/${name}/0123456789abcdef` };
+        case "aws:ecr/repository:Repository":
+            return { ...base, name, registryId: ACCOUNT, repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${name}` };
+        case "docker:index/image:Image":
+            return { repoDigest: `${String(inputs["imageName"]).split(":")[0]}@sha256:${"ab".repeat(32)}` };
+        case "aws:rds/instance:Instance":
+            return { ...base, address: `${name}.abcdefghijkl.${REGION}.rds.amazonaws.com`, port: 5432, identifier: name };
+        case "aws:elasticache/replicationGroup:ReplicationGroup":
+            return { ...base, primaryEndpointAddress: `master.${name}.abcdef.use1.cache.amazonaws.com` };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: `mock-secret-${name}`, bcryptHash: "mock" };
+        case "aws:ecs/cluster:Cluster":
+        case "aws:ecs/service:Service":
+        case "aws:iam/role:Role":
+        case "aws:rds/parameterGroup:ParameterGroup":
+        case "aws:rds/subnetGroup:SubnetGroup":
+        case "aws:elasticache/subnetGroup:SubnetGroup":
+        case "aws:cloudwatch/logGroup:LogGroup":
+            // Autonamed: logical name + "-" + 7 chars, as Pulumi would.
+            return { ...base, name: inputs["name"] ?? `${name}-abc1234` };
+        default:
+            return base;
+    }
+}
+
+export class RecordingMocks implements pulumi.runtime.Mocks {
+    public readonly resources: RecordedResource[] = [];
+
+    public newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+        this.resources.push({ type: args.type, name: args.name, inputs: record(args.inputs) });
+        const state = { ...computedState(args.type, args.name, record(args.inputs)), ...record(args.inputs) };
+        return { id: `${args.name}-id`, state };
+    }
+
+    public call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        switch (args.token) {
+            case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                return {
+                    names: ["a", "b", "c", "d", "e", "f"].map((z) => `${REGION}${z}`),
+                    zoneIds: [1, 2, 3, 4, 5, 6].map((n) => `use1-az${n}`),
+                    id: REGION,
+                };
+            case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+                return { userName: "AWS", password: "mock-ecr-password", authorizationToken: "bW9jaw==", proxyEndpoint: "https://mock", id: "mock" };
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/mock`, userId: "mock", id: ACCOUNT };
+            case "aws:index/getRegion:getRegion":
+                return { name: REGION, region: REGION, id: REGION };
+            default:
+                throw new Error(`unexpected call to ${args.token} in the program under test; add it to test/support/mocks.ts deliberately`);
+        }
+    }
+}

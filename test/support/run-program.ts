@@ -1,0 +1,52 @@
+/**
+ * Runs index.ts under Pulumi mocks with exactly the config the CLI would pass for a
+ * stack (Pulumi.yaml defaults + Pulumi.<stack>.yaml + overrides).
+ *
+ * ONE STACK PER PROCESS: Node caches the program module, and Pulumi's runtime settings are
+ * global, so a second call in the same process would see the first run's resources.
+ * runProgram refuses to run twice; use a child process per stack (scripts/program-tests.js).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+import { RecordedResource, RecordingMocks } from "./mocks";
+import { loadStackConfig, PROJECT_ROOT } from "./stack-config";
+
+export type { RecordedResource } from "./mocks";
+
+export interface ProgramRun {
+    readonly stack: string;
+    readonly config: Readonly<Record<string, string>>;
+    readonly resources: RecordedResource[];
+    readonly outputs: Record<string, unknown>;
+}
+
+let ran: string | undefined;
+
+function isOutput(v: unknown): v is pulumi.Output<unknown> {
+    return pulumi.Output.isInstance(v);
+}
+
+function resolve(v: pulumi.Output<unknown>): Promise<unknown> {
+    return new Promise((done) => v.apply((x) => done(x)));
+}
+
+export async function runProgram(stack: string, overrides: Readonly<Record<string, string>> = {}): Promise<ProgramRun> {
+    if (ran !== undefined) {
+        throw new Error(`runProgram already ran stack "${ran}" in this process; run each stack in its own process`);
+    }
+    ran = stack;
+    const config = loadStackConfig(stack, overrides);
+    const mocks = new RecordingMocks();
+    // preview=false so that outputs resolve to the mocked values.
+    await pulumi.runtime.setMocks(mocks, "webfleet", stack, false);
+    pulumi.runtime.setAllConfig(config);
+
+    const program: Record<string, unknown> = await import(path.join(PROJECT_ROOT, "index"));
+    const outputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(program)) {
+        outputs[key] = isOutput(value) ? await resolve(value) : value;
+    }
+    // Let registrations that were started by the last outputs settle.
+    await new Promise((r) => setTimeout(r, 50));
+    return { stack, config, resources: mocks.resources, outputs };
+}

@@ -53,7 +53,7 @@ Required:
   --duration <time>        measured time, e.g. 60s, 2m, 500ms (max 1h)
 
 Options:
-  --endpoint <id>          gateway endpoint id, sent as ?endpoint=<id> ([A-Za-z0-9_.-], 1..128)
+  --endpoint <id>          gateway endpoint id, sent as ?endpoint=<id> ([A-Za-z0-9_-], 1..128)
   --method <name>          JSON-RPC method (default eth_blockNumber)
   --warmup <time>          unmeasured warm-up at the same rate before measuring (default 0s)
   --timeout <time>         a request unanswered this long after its scheduled start fails (default 10s)
@@ -276,9 +276,9 @@ export function readRate(raw: string): Parsed<number> {
 
 /** Endpoint ids go into a query string and the gateway's cache key: keep them plain. */
 function readEndpoint(raw: string): Parsed<string> {
-    return /^[A-Za-z0-9_.-]{1,128}$/.test(raw)
+    return /^[A-Za-z0-9_-]{1,128}$/.test(raw)
         ? { value: raw }
-        : { allowed: "1 to 128 of the characters A-Z a-z 0-9 _ . -" };
+        : { allowed: "1 to 128 of the characters A-Z a-z 0-9 _ - (as the gateway accepts)" };
 }
 
 /** JSON-RPC method names such as eth_blockNumber or net_version. */

@@ -28,8 +28,13 @@ export interface RunConfig {
     readonly timeoutMs: number;
     /** Upper bound on sockets to the target; requests beyond it queue (and that wait counts). */
     readonly connections: number;
-    /** Request body, sent with `content-type: application/json`. */
-    readonly body: string;
+    /** HTTP method (default POST). A GET sends no body. */
+    readonly method?: "GET" | "POST";
+    /**
+     * Request body, sent with `content-type: application/json`: one string for every
+     * request, or one per request index (the benchmark's cache-miss path needs unique keys).
+     */
+    readonly body: string | ((index: number) => string);
     /** The header naming the instance that answered; counted per value. */
     readonly instanceHeader?: string;
 }
@@ -69,8 +74,12 @@ export async function runLoad(config: RunConfig): Promise<RunResult> {
     const agent = isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
     const request = isHttps ? https.request : http.request;
     const instanceHeader = (config.instanceHeader ?? INSTANCE_HEADER).toLowerCase();
-    const body = Buffer.from(config.body);
-    const headers = { "content-type": "application/json", "content-length": String(body.length) };
+    const method = config.method ?? "POST";
+    const fixedBody = typeof config.body === "string" ? Buffer.from(config.body) : null;
+    const bodyFor = (index: number): Buffer | null => {
+        if (method === "GET") return null;
+        return fixedBody ?? Buffer.from(typeof config.body === "function" ? config.body(index) : config.body);
+    };
 
     const intervalMs = 1000 / config.rps;
     const warmupCount = Math.round((config.warmupMs / 1000) * config.rps);
@@ -142,7 +151,10 @@ export async function runLoad(config: RunConfig): Promise<RunResult> {
                     record(index, dueAt, outcome, instance);
                 }
             };
-            const req = request(config.target, { method: "POST", agent, headers }, (res) => {
+            const body = bodyFor(index);
+            const headers: http.OutgoingHttpHeaders =
+                body === null ? {} : { "content-type": "application/json", "content-length": String(body.length) };
+            const req = request(config.target, { method, agent, headers }, (res) => {
                 const chunks: Buffer[] = [];
                 res.on("data", (chunk: Buffer) => chunks.push(chunk));
                 res.on("end", () => {
@@ -160,7 +172,7 @@ export async function runLoad(config: RunConfig): Promise<RunResult> {
                 req.destroy();
             }, remaining);
             req.on("error", (err: NodeJS.ErrnoException) => once({ failure: err.code ?? "request-error" }, null));
-            req.end(body);
+            req.end(body ?? undefined);
         };
 
         let next = 0;

@@ -35,19 +35,25 @@ export const MAX_PREFIX_LENGTH = 32 - AUTONAME_SUFFIX_LENGTH - LONGEST_SUFFIX.le
 
 /**
  * `webfleet` + `prod` → `webfleet-prod`. Stack names may hold `_` and `.`, which AWS names
- * do not allow, and may be long; a long result is cut and given a short hash of the full
- * name so two long stack names never collide. Always: lower-case letters, digits and single
- * hyphens, starting with a letter, no trailing hyphen, at most MAX_PREFIX_LENGTH chars.
+ * do not allow, and may be long. When `<project>-<stack>` does not fit, the prefix is the
+ * stack name cut to fit plus a short hash of project and stack, so two long stack names
+ * never collide. Always: lower-case letters, digits and single hyphens, starting with a
+ * letter, no trailing hyphen, at most MAX_PREFIX_LENGTH chars.
  */
 export function resourcePrefix(project: string, stack: string): string {
-    const full = sanitize(`${project}-${stack}`);
-    const base = /^[a-z]/.test(full) ? full : `wf-${full}`.replace(/-+$/, "");
-    if (base.length <= MAX_PREFIX_LENGTH) {
-        return base;
+    const full = startWithLetter(sanitize(`${project}-${stack}`));
+    if (full.length <= MAX_PREFIX_LENGTH) {
+        return full;
     }
-    const hash = createHash("sha256").update(`${project}/${stack}`).digest("hex").slice(0, 6);
-    const head = base.slice(0, MAX_PREFIX_LENGTH - hash.length - 1).replace(/-+$/, "");
+    const hash = createHash("sha256").update(`${project}/${stack}`).digest("hex").slice(0, 4);
+    const head = startWithLetter(sanitize(stack))
+        .slice(0, MAX_PREFIX_LENGTH - hash.length - 1)
+        .replace(/-+$/, "");
     return `${head}-${hash}`;
+}
+
+function startWithLetter(name: string): string {
+    return /^[a-z]/.test(name) ? name : `wf-${name}`.replace(/-+$/, "");
 }
 
 function sanitize(name: string): string {

@@ -1,0 +1,5 @@
+/** Next's handler for /api/health: the same plain route the lean server calls (lib/routes.ts). */
+import { nextRoutes } from "../../../lib/next-adapter";
+
+export const dynamic = "force-dynamic";
+export const { GET, HEAD, POST, PUT, PATCH, DELETE } = nextRoutes("/api/health");

@@ -1,0 +1,54 @@
+/**
+ * Which JSON-RPC methods are cached, for how long, and under which Redis key.
+ *
+ * Only results that are the same for every caller are cached (chain id, latest block
+ * for about a second); the key includes the endpoint id, so two chains never share an
+ * entry, and a hash of the params, so eth_getBalance(a) never answers eth_getBalance(b).
+ */
+import { createHash } from "node:crypto";
+
+export type TtlParse =
+    | { readonly ok: true; readonly ttls: ReadonlyMap<string, number> }
+    | { readonly ok: false; readonly error: string };
+
+const METHOD = /^[A-Za-z0-9_]{1,100}$/;
+const MAX_TTL_S = 86400;
+
+/** `"eth_chainId=3600,eth_blockNumber=1"` → Map; empty string → no method is cached. */
+export function parseCacheTtls(raw: string): TtlParse {
+    const ttls = new Map<string, number>();
+    const trimmed = raw.trim();
+    if (trimmed === "") {
+        return { ok: true, ttls };
+    }
+    for (const pair of trimmed.split(",")) {
+        const [method, seconds, ...rest] = pair.trim().split("=");
+        if (method === undefined || seconds === undefined || rest.length > 0 || !METHOD.test(method)) {
+            return { ok: false, error: `bad entry ${JSON.stringify(pair)}` };
+        }
+        const ttl = /^\d+$/.test(seconds) ? Number(seconds) : Number.NaN;
+        if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > MAX_TTL_S) {
+            return { ok: false, error: `bad seconds in ${JSON.stringify(pair)}` };
+        }
+        if (ttls.has(method)) {
+            return { ok: false, error: `${method} listed twice` };
+        }
+        ttls.set(method, ttl);
+    }
+    return { ok: true, ttls };
+}
+
+/** Bump when the cached value's format changes, so old entries are ignored during a rolling deploy. */
+const KEY_VERSION = "v1";
+
+export function responseCacheKey(endpointId: string, method: string, params: unknown): string {
+    const digest = createHash("sha256")
+        .update(JSON.stringify(params ?? null))
+        .digest("base64url")
+        .slice(0, 32);
+    return `wf:rpc:${KEY_VERSION}:${endpointId}:${method}:${digest}`;
+}
+
+export function endpointCacheKey(endpointId: string): string {
+    return `wf:endpoint:${KEY_VERSION}:${endpointId}`;
+}

@@ -1,0 +1,68 @@
+/**
+ * POST /api/gateway?endpoint=<id>: JSON-RPC 2.0, single or batch.
+ *
+ * Order of checks, cheapest first: method, endpoint id shape, body size, JSON, request
+ * shape, endpoint lookup (Redis, then Postgres), then per call: shared cache, upstream.
+ */
+import { type ApiRequest, type ApiResponse, jsonResponse, readBody } from "./api";
+import type { EndpointDirectory } from "./endpoints";
+import { ENDPOINT_ID } from "./endpoints";
+import { type BatchItem, parseBody, RpcCode, rpcError } from "./jsonrpc";
+import { forwardCalls } from "./forward";
+import type { SharedCache } from "./shared-cache";
+import type { UpstreamClient } from "./upstream";
+
+export interface GatewayDeps {
+    readonly instanceId: string;
+    readonly cacheTtls: ReadonlyMap<string, number>;
+    readonly cache: SharedCache;
+    readonly endpoints: EndpointDirectory;
+    readonly upstream: UpstreamClient;
+}
+
+export async function handleGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiResponse> {
+    const fail = (status: number, code: number, message: string, extra?: Record<string, string>): ApiResponse =>
+        jsonResponse(status, JSON.stringify(rpcError(null, code, message)), deps.instanceId, "BYPASS", extra);
+
+    if (req.method !== "POST") {
+        return fail(405, RpcCode.InvalidRequest, "Invalid Request: use POST", { allow: "POST" });
+    }
+    const endpointId = new URLSearchParams(req.search).get("endpoint");
+    if (endpointId === null || !ENDPOINT_ID.test(endpointId)) {
+        return fail(400, RpcCode.InvalidRequest, "Invalid Request: the endpoint query parameter must be 1–128 letters, digits, _ or -");
+    }
+    const body = await readBody(req);
+    if (body.kind === "too-large") {
+        const response = fail(413, RpcCode.InvalidRequest, "Invalid Request: the body exceeds 1 MiB (1048576 bytes)");
+        return body.drained ? response : { ...response, closeConnection: true };
+    }
+    const parsed = parseBody(body.text);
+    if (parsed.kind === "parse-error") {
+        return fail(400, RpcCode.ParseError, parsed.message);
+    }
+    if (parsed.kind === "invalid") {
+        return fail(400, RpcCode.InvalidRequest, parsed.message);
+    }
+
+    const endpoint = await deps.endpoints.lookup(endpointId);
+    switch (endpoint.kind) {
+        case "not-found":
+            return fail(404, RpcCode.EndpointNotFound, `Unknown endpoint "${endpointId}"`);
+        case "misconfigured":
+            return fail(502, RpcCode.UpstreamUnavailable, `Endpoint "${endpointId}" is misconfigured: ${endpoint.detail}`);
+        case "unavailable":
+            return fail(503, RpcCode.ServiceUnavailable, "Endpoint lookup unavailable (database unreachable and not cached); retry shortly");
+        case "found":
+            break;
+    }
+
+    const items: readonly BatchItem[] = parsed.kind === "single" ? [parsed.item] : parsed.items;
+    const outcome = await forwardCalls(items, { endpointId, url: endpoint.url, ...deps });
+    const present = outcome.outputs.filter((o): o is string => o !== undefined);
+    if (present.length === 0) {
+        // Only notifications: JSON-RPC says nothing is returned.
+        return jsonResponse(204, "", deps.instanceId, outcome.cache);
+    }
+    const text = parsed.kind === "single" ? present[0] : `[${present.join(",")}]`;
+    return jsonResponse(outcome.status, text, deps.instanceId, outcome.cache);
+}

@@ -1,0 +1,40 @@
+/**
+ * The API paths the gateway serves, as plain functions of (request, runtime). The lean
+ * server dispatches to this table directly; Next's route handlers wrap the same entries,
+ * so both paths share one implementation.
+ */
+import { type ApiRequest, type ApiResponse, jsonResponse } from "./api";
+import { handleGateway } from "./gateway";
+import { RpcCode, rpcError } from "./jsonrpc";
+import { errorMessage, log } from "./log";
+import { handleHealth, handleReady } from "./probes";
+import type { Runtime } from "./runtime";
+
+export type ApiRoute = (req: ApiRequest, rt: Runtime) => ApiResponse | Promise<ApiResponse>;
+
+const probe =
+    (handler: (rt: Runtime) => ApiResponse | Promise<ApiResponse>): ApiRoute =>
+    (req, rt) =>
+        req.method === "GET" || req.method === "HEAD"
+            ? handler(rt)
+            : jsonResponse(405, JSON.stringify({ error: "use GET" }), rt.instanceId, "BYPASS", { allow: "GET, HEAD" });
+
+export const API_ROUTES: ReadonlyMap<string, ApiRoute> = new Map<string, ApiRoute>([
+    ["/api/health", probe(handleHealth)],
+    ["/api/ready", probe(handleReady)],
+    ["/api/gateway", (req, rt) => handleGateway(req, rt)],
+]);
+
+/** Runs a route; a bug becomes a JSON 500 for this request, never a crashed task. */
+export async function runRoute(route: ApiRoute, req: ApiRequest, rt: Runtime): Promise<ApiResponse> {
+    try {
+        return await route(req, rt);
+    } catch (error) {
+        log("error", "unhandled error in API route", { error: errorMessage(error) });
+        return internalError(rt.instanceId);
+    }
+}
+
+export function internalError(instanceId: string): ApiResponse {
+    return jsonResponse(500, JSON.stringify(rpcError(null, RpcCode.InternalError, "Internal error")), instanceId, "BYPASS");
+}

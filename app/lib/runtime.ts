@@ -1,0 +1,85 @@
+/**
+ * Everything a task holds for its lifetime: config, the pool, the Redis client, the
+ * upstream agents. Exactly one per process: it is kept on `globalThis` under a
+ * registered symbol, because the lean server (compiled by tsc) and Next's route
+ * handlers (bundled by Next) load separate copies of these modules, and two runtimes
+ * would mean two pools and a broken connection budget.
+ */
+import type { Pool } from "pg";
+import { readBuildInfo } from "./build-info";
+import { createPool, SchemaState } from "./db";
+import { EndpointDirectory } from "./endpoints";
+import { type AppConfig, formatProblems, readConfig } from "./env";
+import { errorMessage, log } from "./log";
+import { SharedCache } from "./shared-cache";
+import { UpstreamClient } from "./upstream";
+
+export interface Runtime {
+    readonly config: AppConfig;
+    readonly instanceId: string;
+    readonly version: string;
+    readonly cacheTtls: ReadonlyMap<string, number>;
+    readonly pool: Pool;
+    readonly cache: SharedCache;
+    readonly endpoints: EndpointDirectory;
+    readonly upstream: UpstreamClient;
+    readonly schema: SchemaState;
+    /** Set on SIGTERM: readiness fails, responses close their connections. */
+    draining: boolean;
+    close(): Promise<void>;
+}
+
+const RUNTIME_KEY = Symbol.for("webfleet.gateway.runtime");
+const registry = globalThis as typeof globalThis & { [RUNTIME_KEY]?: Runtime };
+
+export class ConfigError extends Error {}
+
+export function createRuntime(config: AppConfig, appDir: string): Runtime {
+    const pool = createPool(config.pg, config.instanceId);
+    const cache = new SharedCache(config.redis);
+    const upstream = new UpstreamClient(config.upstreamTimeoutMs);
+    const schema = new SchemaState(pool);
+    const runtime: Runtime = {
+        config,
+        instanceId: config.instanceId,
+        version: config.appVersion ?? readBuildInfo(appDir).version,
+        cacheTtls: config.cacheTtls,
+        pool,
+        cache,
+        endpoints: new EndpointDirectory(pool, cache, config.endpointCacheTtlS, config.endpointMemoMs),
+        upstream,
+        schema,
+        draining: false,
+        async close() {
+            schema.stop();
+            upstream.close();
+            const results = await Promise.allSettled([pool.end(), cache.close()]);
+            for (const r of results) {
+                if (r.status === "rejected") {
+                    log("warn", "error while closing", { error: errorMessage(r.reason) });
+                }
+            }
+        },
+    };
+    registry[RUNTIME_KEY] = runtime;
+    return runtime;
+}
+
+/**
+ * The process's runtime. The lean server creates it at start; when Next's own server
+ * runs the route handlers (no lean server), the first request creates it from the
+ * environment, and a bad environment fails that request with the same message.
+ */
+export function getRuntime(): Runtime {
+    const existing = registry[RUNTIME_KEY];
+    if (existing !== undefined) {
+        return existing;
+    }
+    const result = readConfig(process.env);
+    if (!result.ok) {
+        throw new ConfigError(formatProblems(result.problems));
+    }
+    const runtime = createRuntime(result.config, process.cwd());
+    void runtime.schema.ensure();
+    return runtime;
+}

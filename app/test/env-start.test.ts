@@ -1,0 +1,32 @@
+/** A missing or malformed variable stops the process at start with a message naming it. */
+import assert from "node:assert/strict";
+import { Child } from "./support/child";
+import { contractEnv, STANDALONE } from "./support/app";
+import { fixture } from "./support/fixture";
+import { freePort } from "./support/ports";
+
+async function startWith(env: Record<string, string | undefined>): Promise<Child> {
+    const merged: NodeJS.ProcessEnv = { PATH: process.env.PATH };
+    for (const [k, v] of Object.entries({ ...contractEnv(fixture(), await freePort()), ...env })) {
+        if (v !== undefined) {
+            merged[k] = v;
+        }
+    }
+    const child = new Child(process.execPath, ["server.js"], { cwd: STANDALONE, env: merged });
+    const timer = setTimeout(() => child.proc.kill("SIGKILL"), 15_000);
+    await child.exited;
+    clearTimeout(timer);
+    return child;
+}
+
+describe("start-up validation (production build)", () => {
+    it("exits 1 naming every missing or malformed variable, without a stack trace", async () => {
+        const child = await startWith({ PGHOST: undefined, DB_POOL_MAX: "lots", REDIS_URL: "http://x", PGSSLMODE: "prefer" });
+        assert.equal(child.exitCode, 1, child.output);
+        for (const name of ["PGHOST", "DB_POOL_MAX", "REDIS_URL", "PGSSLMODE"]) {
+            assert.match(child.output, new RegExp(`^  ${name}: got `, "m"), child.output);
+        }
+        assert.match(child.output, /4 environment variable\(s\) invalid/);
+        assert.doesNotMatch(child.output, /\n\s+at /, "no stack trace");
+    });
+});

@@ -1,0 +1,131 @@
+/**
+ * Medians over runs, ratios between servers measured in the same invocation, and the
+ * tables the benchmark prints (plain text for the terminal, Markdown for BENCHMARKS.md).
+ */
+import type { PathId } from "./paths";
+import type { TargetId } from "./targets";
+import { TARGETS } from "./targets";
+
+/** One measured run, whichever generator made it. */
+export interface RunFigures {
+    readonly rps: number;
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+    readonly errors: number;
+    readonly requests: number;
+    /** Fixed-rate runs: how far the sender fell behind its schedule (its own saturation). */
+    readonly maxSendLagMs?: number;
+}
+
+export interface CellResult {
+    readonly target: TargetId;
+    readonly path: PathId;
+    /** Fixed concurrency (wrk), one entry per run. */
+    readonly closed: readonly RunFigures[];
+    /** Fixed arrival rate (open model), one entry per run. */
+    readonly open: readonly RunFigures[];
+    /** Rate asked of the fixed-rate runs. */
+    readonly openRate: number;
+    /** True when openRate was cut to what the generator can send from one core. */
+    readonly openRateCapped: boolean;
+}
+
+export interface BenchResult {
+    readonly startedAt: string;
+    readonly machine: { readonly nproc: number; readonly cpuModel: string; readonly node: string; readonly pinned: boolean };
+    readonly settings: {
+        readonly runs: number;
+        readonly durationS: number;
+        readonly warmupS: number;
+        readonly connections: number;
+        readonly openFraction: number;
+    };
+    readonly cells: readonly CellResult[];
+    /** Peak RSS of each server's process tree while under load, bytes. */
+    readonly peakRss: Readonly<Partial<Record<TargetId, number>>>;
+    /** RSS of each server's process tree after warm-up, before measured runs, bytes. */
+    readonly idleRss: Readonly<Partial<Record<TargetId, number>>>;
+}
+
+export function median(values: readonly number[]): number {
+    const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+    if (finite.length === 0) {
+        return Number.NaN;
+    }
+    const mid = Math.floor(finite.length / 2);
+    return finite.length % 2 === 1 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
+}
+
+export interface MedianFigures {
+    readonly rps: number;
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+    /** Errors summed over all runs (not a median: any error matters). */
+    readonly errors: number;
+    readonly requests: number;
+}
+
+export function medians(runs: readonly RunFigures[]): MedianFigures {
+    return {
+        rps: median(runs.map((r) => r.rps)),
+        p50Ms: median(runs.map((r) => r.p50Ms)),
+        p99Ms: median(runs.map((r) => r.p99Ms)),
+        errors: runs.reduce((sum, r) => sum + r.errors, 0),
+        requests: runs.reduce((sum, r) => sum + r.requests, 0),
+    };
+}
+
+export function cell(result: BenchResult, target: TargetId, path: PathId): CellResult | undefined {
+    return result.cells.find((c) => c.target === target && c.path === path);
+}
+
+/** b/a and b/c of the closed-loop median req/s for one path, NaN when a side is missing. */
+export function ratios(result: BenchResult, path: PathId): { bOverA: number; bOverC: number; bOverBNext: number } {
+    const rps = (t: TargetId): number => {
+        const c = cell(result, t, path);
+        return c === undefined ? Number.NaN : medians(c.closed).rps;
+    };
+    return { bOverA: rps("prod") / rps("dev"), bOverC: rps("prod") / rps("ceiling"), bOverBNext: rps("prod") / rps("prod-next") };
+}
+
+const fmt = {
+    rps: (v: number): string => (Number.isFinite(v) ? v.toFixed(0) : "n/a"),
+    ms: (v: number): string => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) : "n/a"),
+    ratio: (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : "n/a"),
+    pct: (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : "n/a"),
+    mib: (v: number | undefined): string => (v === undefined ? "n/a" : `${(v / 1024 / 1024).toFixed(0)} MiB`),
+};
+
+/** The Markdown tables: one row per path × server, then ratios, then memory. */
+export function markdown(result: BenchResult, paths: readonly PathId[], targets: readonly TargetId[]): string {
+    const lines: string[] = [];
+    lines.push(
+        `| path | server | fixed concurrency (c=${result.settings.connections}): req/s | p50 ms | p99 ms | errors | fixed rate: asked req/s | got req/s | p50 ms | p99 ms | errors |`,
+    );
+    lines.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    for (const p of paths) {
+        for (const t of targets) {
+            const c = cell(result, t, p);
+            if (c === undefined) continue;
+            const closed = medians(c.closed);
+            const open = medians(c.open);
+            lines.push(
+                `| ${p} | (${TARGETS[t].letter}) ${TARGETS[t].label} | ${fmt.rps(closed.rps)} | ${fmt.ms(closed.p50Ms)} | ${fmt.ms(closed.p99Ms)} | ${closed.errors} | ${fmt.rps(c.openRate)}${c.openRateCapped ? " (cap)" : ""} | ${fmt.rps(open.rps)} | ${fmt.ms(open.p50Ms)} | ${fmt.ms(open.p99Ms)} | ${open.errors} |`,
+            );
+        }
+    }
+    lines.push("");
+    lines.push("| path | b/a (prod ÷ next dev) | b/c (prod ÷ bare node:http) | b/b′ (lean ÷ Next route handlers) |");
+    lines.push("|---|--:|--:|--:|");
+    for (const p of paths) {
+        const r = ratios(result, p);
+        lines.push(`| ${p} | ${fmt.ratio(r.bOverA)} | ${fmt.pct(r.bOverC)} | ${fmt.ratio(r.bOverBNext)} |`);
+    }
+    lines.push("");
+    lines.push("| server | RSS after warm-up | peak RSS under load |");
+    lines.push("|---|--:|--:|");
+    for (const t of targets) {
+        lines.push(`| (${TARGETS[t].letter}) ${TARGETS[t].label} | ${fmt.mib(result.idleRss[t])} | ${fmt.mib(result.peakRss[t])} |`);
+    }
+    return lines.join("\n");
+}

@@ -1,0 +1,138 @@
+/**
+ * The servers compared, each started from a staged copy so the benchmark never writes
+ * into app/ while other people build and test there:
+ *
+ * (a)  dev      `next dev` of the same sources — the seed's way (it ran under PM2).
+ * (b)  prod     the production build as the image runs it: `node server.js` in a copy of
+ *               .next/standalone with .next/static and public beside it (app/Dockerfile).
+ * (b′) prod-next the same build with API_ROUTER=next: /api/* through Next's route
+ *               handlers instead of the lean router, to show what the lean server buys.
+ * (c)  ceiling  bare node:http answering the same JSON (bench/ceiling-server.ts).
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { SERVER_CPU, startPinned, Started } from "./proc";
+
+export type TargetId = "dev" | "prod" | "prod-next" | "ceiling";
+export const TARGET_IDS: readonly TargetId[] = ["dev", "prod", "prod-next", "ceiling"];
+
+export interface Target {
+    readonly id: TargetId;
+    readonly letter: string;
+    readonly label: string;
+}
+
+export const TARGETS: Readonly<Record<TargetId, Target>> = {
+    dev: { id: "dev", letter: "a", label: "next dev (seed)" },
+    prod: { id: "prod", letter: "b", label: "production build, lean server (image)" },
+    "prod-next": { id: "prod-next", letter: "b'", label: "production build, API_ROUTER=next" },
+    ceiling: { id: "ceiling", letter: "c", label: "bare node:http (ceiling)" },
+};
+
+export const ROOT = path.resolve(__dirname, "..");
+export const APP_DIR = path.join(ROOT, "app");
+
+/** Builds the app when it has no standalone build (or when asked to). */
+export function ensureBuild(force: boolean): void {
+    const server = path.join(APP_DIR, ".next", "standalone", "server.js");
+    if (!force && fs.existsSync(server)) {
+        return;
+    }
+    process.stdout.write("bench: building the app (npm run build in app/)\n");
+    const result = spawnSync("npm", ["run", "build"], { cwd: APP_DIR, stdio: "inherit" });
+    if (result.status !== 0 || !fs.existsSync(server)) {
+        throw new Error("app build failed: npm run build in app/ did not produce .next/standalone/server.js");
+    }
+}
+
+/** The runtime stage of app/Dockerfile, as files: standalone + .next/static + public. */
+export function stageImage(dir: string): string {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.cpSync(path.join(APP_DIR, ".next", "standalone"), dir, { recursive: true, verbatimSymlinks: true });
+    fs.cpSync(path.join(APP_DIR, ".next", "static"), path.join(dir, ".next", "static"), { recursive: true });
+    const pub = path.join(APP_DIR, "public");
+    if (fs.existsSync(pub)) {
+        fs.cpSync(pub, path.join(dir, "public"), { recursive: true });
+    }
+    return dir;
+}
+
+/**
+ * A copy of the app's sources for `next dev`, which writes .next/dev, next-env.d.ts and
+ * tsconfig.json where it runs. node_modules is hard-linked (`cp -al`): a real directory
+ * inside the project root, as Turbopack requires, at no disk cost.
+ */
+export function stageDevApp(dir: string): string {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    for (const entry of fs.readdirSync(APP_DIR)) {
+        if (entry === "node_modules" || entry === ".next" || entry === "test") continue;
+        fs.cpSync(path.join(APP_DIR, entry), path.join(dir, entry), { recursive: true, verbatimSymlinks: true });
+    }
+    const linked = spawnSync("cp", ["-al", path.join(APP_DIR, "node_modules"), path.join(dir, "node_modules")]);
+    if (linked.status !== 0) {
+        fs.cpSync(path.join(APP_DIR, "node_modules"), path.join(dir, "node_modules"), { recursive: true, verbatimSymlinks: true });
+    }
+    return dir;
+}
+
+/**
+ * bench/ceiling-server.ts as plain JavaScript: run under ts-node it would carry the
+ * TypeScript compiler in memory (~100 MiB) and its RSS would not be Node's.
+ */
+function stageCeiling(workDir: string): string {
+    const source = fs.readFileSync(path.join(ROOT, "bench", "ceiling-server.ts"), "utf8");
+    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+    const file = path.join(workDir, "ceiling-server.js");
+    fs.writeFileSync(file, js.outputText);
+    return file;
+}
+
+export interface StartContext {
+    readonly port: number;
+    /** Database, Redis and app settings shared by every app server. */
+    readonly env: NodeJS.ProcessEnv;
+    readonly workDir: string;
+    /** Bodies the ceiling answers with, captured from the production server. */
+    readonly ceilingBodies: { readonly hit: string; readonly miss: string; readonly health: string };
+}
+
+export function startTarget(id: TargetId, ctx: StartContext): Started {
+    const logFile = path.join(ctx.workDir, `${id}.log`);
+    const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...ctx.env,
+        PORT: String(ctx.port),
+        HOSTNAME: "127.0.0.1",
+        INSTANCE_ID: `bench-${id}`,
+        NEXT_TELEMETRY_DISABLED: "1",
+    };
+    switch (id) {
+        case "dev": {
+            const dir = path.join(ctx.workDir, "dev-app");
+            const nextBin = path.join(dir, "node_modules", "next", "dist", "bin", "next");
+            return startPinned(SERVER_CPU, process.execPath, [nextBin, "dev", "-p", String(ctx.port), "-H", "127.0.0.1"], {
+                cwd: dir,
+                env: { ...env, NODE_ENV: "development" },
+                logFile,
+            });
+        }
+        case "prod":
+        case "prod-next": {
+            const dir = path.join(ctx.workDir, "image");
+            return startPinned(SERVER_CPU, process.execPath, ["server.js"], {
+                cwd: dir,
+                env: { ...env, NODE_ENV: "production", API_ROUTER: id === "prod" ? "lean" : "next" },
+                logFile,
+            });
+        }
+        case "ceiling":
+            return startPinned(SERVER_CPU, process.execPath, [stageCeiling(ctx.workDir)], {
+                cwd: ctx.workDir,
+                env: { ...env, CEILING_BODIES: JSON.stringify(ctx.ceilingBodies) },
+                logFile,
+            });
+    }
+}

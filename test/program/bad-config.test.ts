@@ -1,0 +1,34 @@
+/**
+ * A bad config must stop the program before any resource exists, with one message that
+ * names every bad key. Runs in its own process (WEBFLEET_STACK + WEBFLEET_OVERRIDES).
+ */
+import * as assert from "assert";
+import { ConfigError } from "../../lib/problems";
+import { RecordingMocks } from "../support/mocks";
+import { programTarget } from "../support/program-target";
+import { runProgram } from "../support/run-program";
+
+const target = programTarget();
+
+describe(`program under mocks rejects bad config: ${target.label}`, function () {
+    this.timeout(60000);
+    it("fails with a ConfigError naming each bad key, before creating any resource", async () => {
+        const created: string[] = [];
+        const original = RecordingMocks.prototype.newResource;
+        RecordingMocks.prototype.newResource = function (args) {
+            created.push(`${args.type} ${args.name}`);
+            return original.call(this, args);
+        };
+        let failure: unknown;
+        try {
+            await runProgram(target.stack, target.overrides);
+        } catch (e) {
+            failure = e;
+        }
+        assert.ok(failure instanceof ConfigError, `expected a ConfigError, got ${String(failure)}`);
+        const expectedKeys = (process.env["WEBFLEET_EXPECT_KEYS"] ?? "").split(",").filter(Boolean);
+        assert.ok(expectedKeys.length > 0, "WEBFLEET_EXPECT_KEYS must list the keys the message should name");
+        for (const key of expectedKeys) assert.ok(failure.message.includes(`${key} = `), `message does not name ${key}:\n${failure.message}`);
+        assert.deepStrictEqual(created, [], "no resource may be created when config is invalid");
+    });
+});

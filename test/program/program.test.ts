@@ -1,0 +1,366 @@
+/**
+ * The whole program under mocks, for one stack (and optional overrides) per process:
+ * WEBFLEET_STACK=prod WEBFLEET_OVERRIDES='{"replicas":"6"}'. scripts/program-tests.js runs
+ * one process per stack file plus the variants below. Expectations are derived from the
+ * validated settings of that config, so every stack is held to the same rules.
+ */
+import * as assert from "assert";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { planCapacity } from "../../lib/capacity";
+import { APP_ENV_NAMES, APP_PORT, APP_SECRET_NAMES, HEALTH_CHECK_PATH } from "../../lib/app-contract";
+import { autonameFits, NAME_LIMITS, resourcePrefix } from "../../lib/names";
+import { parseSettings, PROJECT_KEYS, Settings } from "../../lib/settings";
+import { SHUTDOWN } from "../../lib/shutdown";
+import { ProgramRun, RecordedResource, runProgram } from "../support/run-program";
+import { programTarget } from "../support/program-target";
+
+const target = programTarget();
+
+interface ContainerDefinition {
+    name: string;
+    image: string;
+    environment: Array<{ name: string; value: string }>;
+    secrets: Array<{ name: string; valueFrom: string }>;
+    stopTimeout: number;
+    portMappings: Array<{ containerPort: number }>;
+}
+
+
+/** Asserts a mock input is a Pulumi secret (encrypted in state, masked in output) and returns its value. */
+function secretValue(v: unknown): string {
+    const o = obj(v);
+    assert.strictEqual(o[specialSigKey], specialSecretSig, "expected a Pulumi secret");
+    return String(o["value"]);
+}
+
+function obj(v: unknown): Record<string, unknown> {
+    assert.ok(typeof v === "object" && v !== null && !Array.isArray(v), `expected an object, got ${JSON.stringify(v)}`);
+    return Object.fromEntries(Object.entries(v));
+}
+
+describe(`program under mocks: stack ${target.label}`, function () {
+    this.timeout(60000);
+    let run: ProgramRun;
+    let s: Settings;
+    const all = (type: string): RecordedResource[] => run.resources.filter((r) => r.type === type);
+    const one = (type: string): RecordedResource => {
+        const found = all(type);
+        assert.strictEqual(found.length, 1, `expected one ${type}, found ${found.length}`);
+        return found[0];
+    };
+    const container = (): ContainerDefinition => {
+        const defs: ContainerDefinition[] = JSON.parse(String(one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"]));
+        assert.strictEqual(defs.length, 1);
+        return defs[0];
+    };
+    const env = (): Map<string, string> => new Map(container().environment.map((e) => [e.name, e.value]));
+
+    before(async () => {
+        run = await runProgram(target.stack, target.overrides);
+        const raw: Record<string, string | undefined> = { "aws:region": run.config["aws:region"] };
+        for (const key of PROJECT_KEYS) raw[key] = run.config[`webfleet:${key}`];
+        const parsed = parseSettings(raw, { dockerfileExists: () => true });
+        assert.ok(parsed.ok, "the config under test must be valid");
+        if (parsed.ok) s = parsed.settings;
+    });
+
+    describe("the connection budget", () => {
+        it("exports capacityPlan exactly as the capacity module computes it", () => {
+            const expected = planCapacity({
+                replicas: s.replicas,
+                maxReplicas: s.maxReplicas,
+                deploymentMaximumPercent: s.deploymentMaximumPercent,
+                dbMaxConnections: s.db.maxConnections,
+                dbReservedConnections: s.db.reservedConnections,
+                dbPoolMaxPerTask: s.db.poolMaxPerTask,
+                dbPoolMinPerTask: s.db.poolMinPerTask,
+            });
+            assert.ok(expected.ok);
+            if (expected.ok) assert.deepStrictEqual(run.outputs["capacityPlan"], expected.plan);
+        });
+
+        it("fits: peak tasks × DB_POOL_MAX + reserved ≤ the parameter group's max_connections", () => {
+            const params = one("aws:rds/parameterGroup:ParameterGroup").inputs["parameters"];
+            assert.ok(Array.isArray(params));
+            const maxConnections = params.map(obj).find((p) => p["name"] === "max_connections");
+            assert.ok(maxConnections, "max_connections must be set explicitly");
+            assert.strictEqual(maxConnections["applyMethod"], "pending-reboot", "max_connections is static: RDS rejects immediate");
+            const service = one("aws:ecs/service:Service").inputs;
+            const scaling = all("aws:appautoscaling/target:Target")[0]?.inputs;
+            const ceiling = Math.max(Number(service["desiredCount"]), Number(scaling?.["maxCapacity"] ?? 0));
+            const peak = Math.floor((ceiling * Number(service["deploymentMaximumPercent"])) / 100);
+            const pool = Number(env().get("DB_POOL_MAX"));
+            const reserved = Number(env().get("DB_RESERVED_CONNECTIONS"));
+            assert.ok(pool >= s.db.poolMinPerTask);
+            assert.ok(peak * pool + reserved <= Number(maxConnections["value"]), `${peak} × ${pool} + ${reserved} > ${maxConnections["value"]}`);
+            assert.strictEqual(Number(maxConnections["value"]), s.db.maxConnections);
+        });
+
+        it("keeps TLS forced on the database", () => {
+            const params = one("aws:rds/parameterGroup:ParameterGroup").inputs["parameters"];
+            assert.ok(Array.isArray(params) && params.map(obj).some((p) => p["name"] === "rds.force_ssl" && p["value"] === "1"));
+            assert.strictEqual(one("aws:rds/parameterGroup:ParameterGroup").inputs["family"], `postgres${s.db.engineVersion}`);
+        });
+    });
+
+    describe("the service", () => {
+        it("runs `replicas` tasks with safe rolling deploys", () => {
+            const svc = one("aws:ecs/service:Service").inputs;
+            assert.strictEqual(svc["desiredCount"], s.replicas);
+            assert.strictEqual(svc["deploymentMinimumHealthyPercent"], 100);
+            assert.strictEqual(svc["deploymentMaximumPercent"], s.deploymentMaximumPercent);
+            assert.deepStrictEqual(svc["deploymentCircuitBreaker"], { enable: true, rollback: true });
+            assert.strictEqual(svc["launchType"], "FARGATE");
+            assert.strictEqual(svc["waitForSteadyState"], true);
+        });
+
+        it("keeps tasks in private subnets without public IPs", () => {
+            const net = obj(one("aws:ecs/service:Service").inputs["networkConfiguration"]);
+            assert.strictEqual(net["assignPublicIp"], false);
+            const subnets = net["subnets"];
+            assert.ok(Array.isArray(subnets) && subnets.length === s.azCount);
+            assert.ok(subnets.every((id) => String(id).includes("-private-")));
+        });
+
+        it("runs the image pinned by digest, sized and built for the configured CPU", () => {
+            const td = one("aws:ecs/taskDefinition:TaskDefinition").inputs;
+            assert.strictEqual(td["cpu"], String(s.cpu));
+            assert.strictEqual(td["memory"], String(s.memory));
+            assert.strictEqual(td["networkMode"], "awsvpc");
+            assert.deepStrictEqual(td["requiresCompatibilities"], ["FARGATE"]);
+            assert.strictEqual(obj(td["runtimePlatform"])["cpuArchitecture"], s.cpuArchitecture);
+            assert.match(container().image, /@sha256:[0-9a-f]{64}$/);
+            assert.strictEqual(run.outputs["imageDigest"], container().image);
+            const build = obj(one("docker:index/image:Image").inputs["build"]);
+            assert.strictEqual(build["platform"], s.cpuArchitecture === "ARM64" ? "linux/arm64" : "linux/amd64");
+            assert.strictEqual(build["context"], s.appPath, "a relative context keeps previews identical across machines");
+        });
+
+        it("gives the app exactly the environment it expects, with HOSTNAME=0.0.0.0 and DB_POOL_MAX from the plan", () => {
+            const e = env();
+            assert.deepStrictEqual([...e.keys()].sort(), [...APP_ENV_NAMES].sort());
+            assert.strictEqual(e.get("HOSTNAME"), "0.0.0.0");
+            assert.strictEqual(e.get("PORT"), String(APP_PORT));
+            assert.strictEqual(e.get("DB_POOL_MAX"), String(s.capacity.poolPerTask));
+            assert.strictEqual(e.get("PGSSLMODE"), "verify-full");
+            assert.match(e.get("REDIS_URL") ?? "", /^rediss:\/\/.+:6379$/);
+            assert.strictEqual(e.get("SHUTDOWN_TIMEOUT_MS"), String(SHUTDOWN.appShutdownMs));
+            assert.strictEqual(e.get("APP_VERSION"), run.outputs["version"]);
+        });
+
+        it("injects secrets only through ECS `secrets`, from Secrets Manager, never as plain env", () => {
+            const c = container();
+            assert.deepStrictEqual(c.secrets.map((x) => x.name).sort(), [...APP_SECRET_NAMES].sort());
+            const secretArns = all("aws:secretsmanager/secret:Secret").map((r) => `arn:aws:mock:us-east-1:123456789012:${r.name}`);
+            for (const secret of c.secrets) assert.ok(secretArns.includes(secret.valueFrom), `${secret.name} must come from a Secret`);
+            const plain = JSON.stringify(c.environment);
+            assert.ok(!/mock-secret-/.test(plain), "a generated secret leaked into the plain environment");
+            assert.ok(!/PASSWORD|TOKEN|SECRET/.test(c.environment.map((x) => x.name).join()), "secret-looking name in plain env");
+            const policy = String(one("aws:iam/rolePolicy:RolePolicy").inputs["policy"]);
+            for (const arn of secretArns) assert.ok(policy.includes(arn), "the execution role must be able to read each secret");
+        });
+
+        it("drains before SIGKILL: deregistration delay ≤ stop timeout, app bound < stop timeout", () => {
+            const tg = one("aws:lb/targetGroup:TargetGroup").inputs;
+            assert.ok(Number(tg["deregistrationDelay"]) <= container().stopTimeout);
+            assert.ok(container().stopTimeout <= 120);
+            assert.ok(SHUTDOWN.appShutdownMs < container().stopTimeout * 1000);
+        });
+
+        it("health-checks /api/health on an ip target group (awsvpc)", () => {
+            const tg = one("aws:lb/targetGroup:TargetGroup").inputs;
+            assert.strictEqual(tg["targetType"], "ip");
+            assert.strictEqual(tg["port"], APP_PORT);
+            assert.strictEqual(obj(tg["healthCheck"])["path"], HEALTH_CHECK_PATH);
+        });
+
+        it("autoscales between replicas and maxReplicas on ALB requests per target, when maxReplicas > replicas", () => {
+            const targets = all("aws:appautoscaling/target:Target");
+            const policies = all("aws:appautoscaling/policy:Policy");
+            if (!s.autoscaling) {
+                assert.strictEqual(targets.length + policies.length, 0);
+                return;
+            }
+            const t = one("aws:appautoscaling/target:Target").inputs;
+            // With desiredCount ignored, minCapacity is how an edit to `replicas` reaches AWS.
+            assert.strictEqual(t["minCapacity"], s.replicas);
+            assert.strictEqual(t["maxCapacity"], s.maxReplicas);
+            assert.strictEqual(t["scalableDimension"], "ecs:service:DesiredCount");
+            assert.match(String(t["resourceId"]), /^service\/.+-cluster-abc1234\/.+-svc-abc1234$/);
+            const spec = obj(obj(one("aws:appautoscaling/policy:Policy").inputs["targetTrackingScalingPolicyConfiguration"])["predefinedMetricSpecification"]);
+            assert.strictEqual(spec["predefinedMetricType"], "ALBRequestCountPerTarget");
+            assert.match(String(spec["resourceLabel"]), /^app\/[^/]+\/[0-9a-f]+\/targetgroup\/[^/]+\/[0-9a-f]+$/);
+        });
+    });
+
+    describe("the network and the security-group chain", () => {
+        const sgId = (role: string): string => `${resourcePrefix("webfleet", target.stack)}-sg-${role}-id`;
+        const ingress = (): Array<Record<string, unknown>> => all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.inputs);
+
+        it("spreads over azCount AZs with public and private subnets, and the ALB over all public ones", () => {
+            assert.strictEqual(all("aws:ec2/subnet:Subnet").length, 2 * s.azCount);
+            assert.strictEqual(all("aws:ec2/natGateway:NatGateway").length, s.natGatewayPerAz ? s.azCount : 1);
+            const subnets = one("aws:lb/loadBalancer:LoadBalancer").inputs["subnets"];
+            assert.ok(Array.isArray(subnets) && subnets.length >= 2 && subnets.every((id) => String(id).includes("-public-")));
+        });
+
+        it("admits the internet only to the ALB, on 80 (and 443 with a certificate)", () => {
+            const open = ingress().filter((r) => r["cidrIpv4"] !== undefined || r["cidrIpv6"] !== undefined);
+            assert.ok(open.length > 0);
+            for (const rule of open) {
+                assert.strictEqual(rule["securityGroupId"], sgId("alb"));
+                assert.ok([80, 443].includes(Number(rule["fromPort"])) && rule["fromPort"] === rule["toPort"]);
+            }
+            assert.strictEqual(open.some((r) => r["fromPort"] === 443), s.certificateArn !== undefined);
+        });
+
+        it("chains ALB → tasks → Postgres / Redis by security group, on one port each", () => {
+            const chained = ingress().filter((r) => r["referencedSecurityGroupId"] !== undefined);
+            const hops = chained.map((r) => `${r["referencedSecurityGroupId"]}→${r["securityGroupId"]}:${r["fromPort"]}-${r["toPort"]}`).sort();
+            assert.deepStrictEqual(hops, [
+                `${sgId("alb")}→${sgId("task")}:3000-3000`,
+                `${sgId("task")}→${sgId("cache")}:6379-6379`,
+                `${sgId("task")}→${sgId("db")}:5432-5432`,
+            ].sort());
+            assert.deepStrictEqual(one("aws:rds/instance:Instance").inputs["vpcSecurityGroupIds"], [sgId("db")]);
+            assert.deepStrictEqual(one("aws:elasticache/replicationGroup:ReplicationGroup").inputs["securityGroupIds"], [sgId("cache")]);
+        });
+
+        it("strips the VPC's default security group", () => {
+            const d = one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup").inputs;
+            assert.deepStrictEqual([d["ingress"], d["egress"]], [[], []]);
+        });
+    });
+
+    describe("the load balancer", () => {
+        it("serves HTTPS and redirects HTTP when a certificate is set, else plain HTTP", () => {
+            const listeners = all("aws:lb/listener:Listener").map((l) => l.inputs);
+            const http = listeners.find((l) => l["port"] === 80);
+            assert.ok(http, "port 80 always listens");
+            const action = obj((http["defaultActions"] as unknown[])[0]);
+            if (s.certificateArn) {
+                const https = listeners.find((l) => l["port"] === 443);
+                assert.ok(https && https["protocol"] === "HTTPS" && https["certificateArn"] === s.certificateArn);
+                assert.strictEqual(action["type"], "redirect");
+                assert.deepStrictEqual(action["redirect"], { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" });
+                assert.match(String(run.outputs["url"]), /^https:\/\//);
+            } else {
+                assert.strictEqual(listeners.length, 1);
+                assert.strictEqual(action["type"], "forward");
+                assert.match(String(run.outputs["url"]), /^http:\/\//);
+            }
+        });
+
+        it("drops invalid headers and follows deletionProtection", () => {
+            const alb = one("aws:lb/loadBalancer:LoadBalancer").inputs;
+            assert.strictEqual(alb["dropInvalidHeaderFields"], true);
+            assert.strictEqual(alb["internal"], false);
+            assert.strictEqual(alb["enableDeletionProtection"], s.deletionProtection);
+        });
+    });
+
+    describe("data stores", () => {
+        it("PostgreSQL: private, encrypted, backed up, with a generated password", () => {
+            const db = one("aws:rds/instance:Instance").inputs;
+            assert.strictEqual(db["publiclyAccessible"], false);
+            assert.strictEqual(db["storageEncrypted"], true);
+            assert.ok(Number(db["backupRetentionPeriod"]) >= 1);
+            assert.strictEqual(db["backupRetentionPeriod"], s.db.backupRetentionDays);
+            assert.strictEqual(db["multiAz"], s.db.multiAz);
+            assert.strictEqual(db["instanceClass"], s.db.instanceClass);
+            assert.notStrictEqual(db["username"], "admin");
+            assert.match(String(db["dbName"]), /^[a-zA-Z][a-zA-Z0-9_]*$/);
+            assert.match(secretValue(db["password"]), /^mock-secret-/);
+        });
+
+        it("PostgreSQL: a final snapshot whenever it is not skipped", () => {
+            const db = one("aws:rds/instance:Instance").inputs;
+            assert.strictEqual(db["deletionProtection"], s.deletionProtection);
+            assert.strictEqual(db["skipFinalSnapshot"], !s.deletionProtection);
+            if (db["skipFinalSnapshot"] === false) assert.ok(db["finalSnapshotIdentifier"], "required when skipFinalSnapshot is false");
+        });
+
+        it("Redis: TLS, encrypted at rest, auth token, cluster mode off; failover only with 2+ nodes", () => {
+            const rg = one("aws:elasticache/replicationGroup:ReplicationGroup").inputs;
+            assert.strictEqual(rg["transitEncryptionEnabled"], true);
+            assert.strictEqual(rg["atRestEncryptionEnabled"], true);
+            assert.match(secretValue(rg["authToken"]), /^mock-secret-/);
+            assert.ok(String(rg["description"]).length > 0);
+            assert.strictEqual(rg["numNodeGroups"], undefined);
+            assert.strictEqual(rg["automaticFailoverEnabled"], s.cache.multiAz);
+            assert.strictEqual(rg["multiAzEnabled"], s.cache.multiAz);
+            assert.strictEqual(rg["numCacheClusters"], s.cache.multiAz ? 2 : 1);
+        });
+
+        it("generates credentials with only the punctuation each service accepts", () => {
+            const passwords = all("random:index/randomPassword:RandomPassword").map((r) => r.inputs);
+            assert.strictEqual(passwords.length, 2);
+            for (const p of passwords) {
+                assert.ok(Number(p["length"]) >= 16 && Number(p["length"]) <= 128);
+                assert.ok(!/[/"@ ]/.test(String(p["overrideSpecial"])), "RDS rejects / \" @ and space");
+            }
+            const cacheToken = passwords.find((p) => /^[!&#$^<>-]+$/.test(String(p["overrideSpecial"])));
+            assert.ok(cacheToken, "the Redis auth token may use only ! & # $ ^ < > -");
+        });
+
+        it("scans images on push and expires old ones", () => {
+            const repo = one("aws:ecr/repository:Repository").inputs;
+            assert.deepStrictEqual(repo["imageScanningConfiguration"], { scanOnPush: true });
+            const rules = JSON.parse(String(one("aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs["policy"])).rules;
+            assert.ok(rules.length >= 1);
+        });
+    });
+
+    describe("operations", () => {
+        it("keeps logs for logRetentionDays and runs Container Insights", () => {
+            assert.strictEqual(one("aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"], s.logRetentionDays);
+            assert.deepStrictEqual(one("aws:ecs/cluster:Cluster").inputs["settings"], [{ name: "containerInsights", value: "enabled" }]);
+        });
+
+        it("alarms on 5xx, unhealthy targets and DB connections nearing the budget", () => {
+            const alarms = all("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs);
+            const metrics = alarms.map((a) => a["metricName"]).sort();
+            assert.deepStrictEqual(metrics, ["DatabaseConnections", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "UnHealthyHostCount"]);
+            const db = alarms.find((a) => a["metricName"] === "DatabaseConnections");
+            assert.ok(db && Number(db["threshold"]) < s.capacity.peakConnections && Number(db["threshold"]) > 0);
+            for (const a of alarms) assert.ok(Array.isArray(a["alarmActions"]) && a["alarmActions"].length === 1);
+        });
+    });
+
+    describe("AWS limits and outputs", () => {
+        it("every autonamed resource fits its AWS name limit", () => {
+            const checked = run.resources.filter((r) => NAME_LIMITS[r.type] !== undefined);
+            assert.ok(checked.length > 10);
+            for (const r of checked) assert.ok(autonameFits(r.type, r.name), `${r.type} ${r.name}: ${r.name.length} + 8 > ${NAME_LIMITS[r.type]}`);
+        });
+
+        it("names every resource under the stack's prefix", () => {
+            const prefix = resourcePrefix("webfleet", target.stack);
+            for (const r of run.resources) assert.ok(r.name.startsWith(`${prefix}-`), `${r.name} lacks ${prefix}-`);
+        });
+
+        it("exports url, capacityPlan, digest, names and endpoints, and no secret", () => {
+            for (const key of ["url", "capacityPlan", "imageDigest", "clusterName", "serviceName", "dbEndpoint", "cacheEndpoint", "alarmTopicArn"]) {
+                assert.ok(run.outputs[key] !== undefined, key);
+            }
+            assert.ok(!/mock-secret-|mock-ecr-password/.test(JSON.stringify(run.outputs)), "a secret reached a plain output");
+        });
+
+        if (target.stack === "prod" && Object.keys(target.overrides).length === 0) {
+            it("prod: 4 tasks autoscaling to 8, Multi-AZ data stores, deletion protection, ≥ 7 days of backups", () => {
+                assert.deepStrictEqual(
+                    [s.replicas, s.maxReplicas, s.db.multiAz, s.cache.multiAz, s.deletionProtection, s.natGatewayPerAz],
+                    [4, 8, true, true, true, true],
+                );
+                assert.ok(s.db.backupRetentionDays >= 7);
+            });
+        }
+        if (target.stack === "dev" && Object.keys(target.overrides).length === 0) {
+            it("dev: 1–2 small tasks, single-AZ data stores, short logs, no deletion protection", () => {
+                assert.ok(s.replicas >= 1 && s.maxReplicas <= 2 && s.cpu <= 1024);
+                assert.deepStrictEqual([s.db.multiAz, s.cache.multiAz, s.deletionProtection], [false, false, false]);
+                assert.ok(s.logRetentionDays <= 7);
+            });
+        }
+    });
+});

@@ -1,0 +1,27 @@
+/** Which stack (and overrides) this program-test process runs; set by scripts/program-tests.js. */
+export interface ProgramTarget {
+    readonly stack: string;
+    readonly overrides: Readonly<Record<string, string>>;
+    readonly label: string;
+}
+
+export function programTarget(): ProgramTarget {
+    const stack = process.env["WEBFLEET_STACK"];
+    if (!stack) {
+        throw new Error("WEBFLEET_STACK is not set: run program tests through `npm run test:program` (one stack per process)");
+    }
+    const rawOverrides = process.env["WEBFLEET_OVERRIDES"] ?? "{}";
+    const parsed: unknown = JSON.parse(rawOverrides);
+    const overrides: Record<string, string> = {};
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        throw new Error(`WEBFLEET_OVERRIDES must be a JSON object of strings, got ${rawOverrides}`);
+    }
+    for (const [key, value] of Object.entries(parsed)) {
+        if (typeof value !== "string") {
+            throw new Error(`WEBFLEET_OVERRIDES.${key} must be a string, got ${JSON.stringify(value)}`);
+        }
+        overrides[key] = value;
+    }
+    const extras = Object.entries(overrides).map(([k, v]) => `${k}=${v}`);
+    return { stack, overrides, label: extras.length ? `${stack} (${extras.join(", ")})` : stack };
+}

@@ -6,7 +6,7 @@
 import type { Pool } from "pg";
 import { endpointCacheKey } from "./cache-policy";
 import { findUpstreamUrl } from "./db";
-import { errorMessage } from "./log";
+import { errorMessage, logThrottled } from "./log";
 import type { SharedCache } from "./shared-cache";
 
 export type EndpointLookup =
@@ -68,6 +68,8 @@ export class EndpointDirectory {
         try {
             url = await findUpstreamUrl(this.pool, endpointId);
         } catch (error) {
+            // Throttled: under a database outage every uncached request lands here.
+            logThrottled("endpoint-lookup", "warn", "endpoint lookup failed", { error: errorMessage(error) }, 1000);
             return { kind: "unavailable", detail: errorMessage(error) };
         }
         if (this.cacheTtlS > 0) {

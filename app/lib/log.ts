@@ -16,3 +16,17 @@ export function log(level: Level, msg: string, fields: Readonly<Record<string, u
 export function errorMessage(error: unknown): string {
     return error instanceof Error ? error.message : String(error);
 }
+
+const lastLogged = new Map<string, number>();
+
+/**
+ * For faults that repeat per request or per reconnect (Redis down, Postgres refusing):
+ * one line per `key` per interval keeps the log readable and cheap during an outage.
+ */
+export function logThrottled(key: string, level: Level, msg: string, fields: Readonly<Record<string, unknown>>, intervalMs = 10_000): void {
+    const now = Date.now();
+    if (now - (lastLogged.get(key) ?? 0) >= intervalMs) {
+        lastLogged.set(key, now);
+        log(level, msg, fields);
+    }
+}

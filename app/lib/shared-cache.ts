@@ -5,11 +5,10 @@
  */
 import Redis from "ioredis";
 import type { AppConfig } from "./env";
-import { errorMessage, log } from "./log";
+import { errorMessage, log, logThrottled } from "./log";
 
 export class SharedCache {
     readonly client: Redis;
-    private lastErrorLog = 0;
 
     constructor(cfg: AppConfig["redis"]) {
         this.client = new Redis(cfg.url, {
@@ -30,11 +29,7 @@ export class SharedCache {
 
     /** Redis emits an error per reconnect attempt; one line per 10 s is enough. */
     private logError(msg: string, error: unknown): void {
-        const now = Date.now();
-        if (now - this.lastErrorLog > 10_000) {
-            this.lastErrorLog = now;
-            log("warn", msg, { error: errorMessage(error) });
-        }
+        logThrottled(msg, "warn", msg, { error: errorMessage(error) });
     }
 
     get available(): boolean {

@@ -76,6 +76,9 @@ export class PgServer {
                 "-k", this.dir,
                 "-c", "listen_addresses=127.0.0.1",
                 "-c", `max_connections=${this.maxConnections}`,
+                // Every slot open to every role, so over-subscription fails with PostgreSQL's
+                // own "sorry, too many clients already"; the test budgets its own reserve.
+                "-c", "superuser_reserved_connections=0",
                 "-c", "fsync=off",
                 "-c", "synchronous_commit=off",
                 "-c", "full_page_writes=off",

@@ -3,17 +3,9 @@
  * Pure (no Pulumi import, no I/O), so formatting and diffing are tested on plain values;
  * scripts/plan.ts produces it from test/support/run-program.ts.
  */
+import { CapacityPlan } from "../lib/capacity";
 
-/** The `capacityPlan` stack output (lib/capacity.ts CapacityPlan). */
-export interface CapacityPlan {
-    readonly replicas: number;
-    readonly maxReplicas: number;
-    readonly peakTasks: number;
-    readonly dbMaxConnections: number;
-    readonly dbReservedConnections: number;
-    readonly poolPerTask: number;
-    readonly peakConnections: number;
-}
+export type { CapacityPlan } from "../lib/capacity";
 
 /** A resource as the program registered it (test/support/mocks.ts). */
 export interface RecordedResource {

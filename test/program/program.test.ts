@@ -6,6 +6,7 @@
  */
 import * as assert from "assert";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { readConfig } from "../../app/lib/env";
 import { planCapacity } from "../../lib/capacity";
 import { APP_ENV_NAMES, APP_PORT, APP_SECRET_NAMES, HEALTH_CHECK_PATH } from "../../lib/app-contract";
 import { autonameFits, NAME_LIMITS, resourcePrefix } from "../../lib/names";
@@ -146,6 +147,18 @@ describe(`program under mocks: stack ${target.label}`, function () {
             assert.match(e.get("REDIS_URL") ?? "", /^rediss:\/\/.+:6379$/);
             assert.strictEqual(e.get("SHUTDOWN_TIMEOUT_MS"), String(SHUTDOWN.appShutdownMs));
             assert.strictEqual(e.get("APP_VERSION"), run.outputs["version"]);
+        });
+
+        it("the app accepts that environment: the container would start (app/lib/env.ts readConfig)", () => {
+            const environment: Record<string, string> = Object.fromEntries(env());
+            // ECS resolves `secrets` at start; stand in realistic values for them.
+            for (const name of APP_SECRET_NAMES) environment[name] = "Secret-Value-1234567890";
+            const result = readConfig(environment);
+            assert.ok(result.ok, result.ok ? "" : JSON.stringify(result.problems));
+            if (!result.ok) return;
+            assert.strictEqual(result.config.pg.poolMax, s.capacity.poolPerTask);
+            assert.strictEqual(result.config.redis.tls, true);
+            assert.strictEqual(result.config.shutdownTimeoutMs, SHUTDOWN.appShutdownMs);
         });
 
         it("injects secrets only through ECS `secrets`, from Secrets Manager, never as plain env", () => {

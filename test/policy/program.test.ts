@@ -1,0 +1,26 @@
+/**
+ * The pack against the program itself: every stack file's resources, as recorded under
+ * mocks, pass every policy. Each stack runs in its own process.
+ */
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+function violationsFor(stack: string): string[] {
+    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "policies-on-program.ts"), stack], { cwd: ROOT, encoding: "utf8" });
+    assert.strictEqual(r.status, 0, r.stderr);
+    const parsed: unknown = JSON.parse(r.stdout.trim().split("\n").pop() ?? "null");
+    assert.ok(Array.isArray(parsed), `no result from the ${stack} run:\n${r.stdout}`);
+    return parsed.map(String);
+}
+
+describe("the policy pack on the program under mocks", function () {
+    this.timeout(120_000);
+    for (const stack of ["dev", "prod"]) {
+        it(`stack ${stack} violates no policy`, () => {
+            assert.deepStrictEqual(violationsFor(stack), []);
+        });
+    }
+});

@@ -1,0 +1,75 @@
+/** SIGTERM: stop accepting, finish what is in flight, close the pool and Redis, exit within the bound. */
+import assert from "node:assert/strict";
+import http from "node:http";
+import { AppInstance } from "./support/app";
+import { addEndpoint, fixture, uniqueId } from "./support/fixture";
+import { request, rpc } from "./support/http";
+import { count, describe as describeLoad, startLoad } from "./support/load";
+import { sleep } from "./support/ports";
+
+describe("graceful shutdown (SIGTERM)", function () {
+    this.timeout(60_000);
+    afterEach(() => fixture().upstream.reset());
+
+    it("under load: every in-flight request completes, new connections are refused, exit 0 well inside the bound", async () => {
+        const f = fixture();
+        const endpoint = uniqueId("sigterm");
+        await addEndpoint(endpoint, f.upstream.url);
+        const app = await AppInstance.start(f, { SHUTDOWN_TIMEOUT_MS: "10000" }, "sigterm");
+        const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+        f.upstream.behaviour = { delayMs: 800, fault: "none" };
+        const run = startLoad({
+            concurrency: 30,
+            durationMs: 10_000,
+            maxRequests: 10_000,
+            send: (n) =>
+                request(app.port, "POST", `/api/gateway?endpoint=${endpoint}`, JSON.stringify({ jsonrpc: "2.0", id: n, method: "eth_getBalance", params: [n] }), { agent }),
+        });
+        await sleep(2000);
+        // As behind the ALB: the target is deregistered (no new requests), then SIGTERM
+        // arrives while the last requests are still in flight.
+        run.stop();
+        await sleep(50);
+        const signalled = Date.now();
+        app.child.proc.kill("SIGTERM");
+        await sleep(150);
+        const late = await request(app.port, "GET", "/api/health", undefined, { agent: false, timeoutMs: 2000 }).then(
+            (r) => `answered ${r.status}`,
+            (e: Error) => e.message,
+        );
+        const load = await run.done;
+        const code = await app.child.exited;
+        const took = Date.now() - signalled;
+        agent.destroy();
+        console.log(`      ${describeLoad(load)}; exit ${code} after ${took} ms; request after SIGTERM: ${late}`);
+        assert.ok(load.total >= 30, describeLoad(load));
+        assert.equal(load.errors.length, 0, describeLoad(load));
+        assert.equal(count(load, (s) => s !== 200), 0, describeLoad(load));
+        assert.match(late, /ECONNREFUSED/, "no new connections once SIGTERM arrived");
+        assert.equal(code, 0, app.child.tail());
+        assert.ok(took < 5000, `took ${took} ms`);
+        assert.match(app.child.output, /"msg":"shutdown complete","drained":true/);
+    });
+
+    it("a request that outlives SHUTDOWN_TIMEOUT_MS is cut and the process still exits on time", async () => {
+        const f = fixture();
+        const endpoint = uniqueId("hung");
+        await addEndpoint(endpoint, f.upstream.url);
+        const app = await AppInstance.start(f, { SHUTDOWN_TIMEOUT_MS: "1500", UPSTREAM_TIMEOUT_MS: "30000" }, "hung");
+        f.upstream.behaviour = { delayMs: 20_000, fault: "none" };
+        const hung = rpc(app.port, endpoint, { jsonrpc: "2.0", id: 1, method: "eth_getBalance", params: [] }).then(
+            () => "answered",
+            () => "cut",
+        );
+        await sleep(300);
+        const signalled = Date.now();
+        app.child.proc.kill("SIGTERM");
+        const code = await app.child.exited;
+        const took = Date.now() - signalled;
+        console.log(`      exit ${code} after ${took} ms (bound 1500 ms)`);
+        assert.equal(await hung, "cut");
+        assert.ok(took <= 1500 + 500, `took ${took} ms`);
+        assert.equal(code, 1, "a drain that had to cut requests is reported as such");
+        assert.match(app.child.output, /drain deadline reached/);
+    });
+});

@@ -1,0 +1,31 @@
+/** N tasks starting together on an empty database: the schema is created once, nobody fails. */
+import assert from "node:assert/strict";
+import { AppInstance } from "./support/app";
+import { fixture } from "./support/fixture";
+import { APP_USER } from "./support/postgres";
+import { waitFor } from "./support/ports";
+
+describe("schema at start (advisory lock)", function () {
+    this.timeout(60_000);
+
+    it("three instances starting at once on an empty database all see the schema, none errors", async () => {
+        const f = fixture();
+        const database = `webfleet_race_${process.pid}`;
+        const admin = await f.pg.superuser();
+        await admin.query(`CREATE DATABASE ${database} OWNER ${APP_USER}`);
+        await admin.end();
+        const apps = await Promise.all([0, 1, 2].map((i) => AppInstance.start(f, { PGDATABASE: database }, `race-${i}`)));
+        try {
+            await waitFor("every instance to report the schema", async () => apps.every((a) => a.child.output.includes('"msg":"schema ready"')), 15_000);
+            for (const app of apps) {
+                assert.doesNotMatch(app.child.output, /schema not created yet/, app.child.tail());
+            }
+            const client = await f.pg.appClient(database);
+            const r = await client.query("SELECT count(*)::int AS n FROM rpc_endpoints");
+            await client.end();
+            assert.equal(r.rows[0].n, 0);
+        } finally {
+            await Promise.all(apps.map((a) => a.stop()));
+        }
+    });
+});

@@ -238,7 +238,7 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
     // Rules that relate two keys; each runs only when both sides parsed.
     const maxReplicas = maxReplicasRaw ?? replicas;
     if (maxReplicasRaw !== undefined && replicas !== undefined && maxReplicasRaw < replicas) {
-        r.fail("maxReplicas", maxReplicasRaw, `must be at least replicas (${replicas}), or unset to turn autoscaling off.`);
+        r.fail("maxReplicas", maxReplicasRaw, `must be at least replicas (${replicas}), or 0 to turn autoscaling off.`);
     }
     if (cpu !== undefined && memory !== undefined && !isValidFargateSize(cpu, memory)) {
         r.fail("memory", memory, `Fargate does not offer ${memory} MiB with cpu ${cpu}; allowed: ${describeMemoryOptions(cpu)} MiB.`);

@@ -82,7 +82,6 @@ log "image $TAG: ${SIZE_MB} MiB"
 
 # ---- 4. backing services the app needs to start (throwaway, loopback only) -------------
 SERVICES_ENV=()
-SERVICES_DIR=""
 # shellcheck source=services.sh
 . "$DOCKER_SCRIPTS_DIR/services.sh"
 
@@ -95,7 +94,9 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-services_up   # fills SERVICES_ENV (-e KEY=VALUE ...)
+PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+BASE_URL="http://127.0.0.1:$PORT"
+services_up "$PORT"   # fills SERVICES_ENV: --env-file with the app's contract env (PORT, HOSTNAME=127.0.0.1, PG*, REDIS_*)
 
 # ---- 5. the checks ----------------------------------------------------------------------
 echo "image checks: $TAG"
@@ -126,11 +127,8 @@ FOUND_DEV="$(docker run --rm --network none --entrypoint node "$TAG" -e '
   || fail "dev dependencies in the image: $FOUND_DEV"
 
 # 5c. run it: host network, loopback only
-PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-BASE_URL="http://127.0.0.1:$PORT"
 T="$(now_s)"
-docker run -d --name "$CONTAINER" --network host \
-  -e "PORT=$PORT" -e HOSTNAME=127.0.0.1 "${SERVICES_ENV[@]}" "$TAG" >/dev/null
+docker run -d --name "$CONTAINER" --network host "${SERVICES_ENV[@]}" "$TAG" >/dev/null
 HEALTH_BODY=""
 for ((i = 0; i < 600; i++)); do
   if HEALTH_BODY="$(curl -fsS --max-time 2 "$BASE_URL/api/health" 2>/dev/null)"; then break; fi
@@ -141,10 +139,22 @@ done
 if [ -n "$HEALTH_BODY" ]; then
   timing first_health_ok "$(elapsed "$T")"
   pass "GET /api/health -> 200 $HEALTH_BODY"
+  case "$HEALTH_BODY" in *"\"$APP_VERSION\""*) pass "/api/health reports the build's APP_VERSION ($APP_VERSION)" ;;
+    *) fail "/api/health does not report APP_VERSION $APP_VERSION" ;; esac
 else
   fail "GET /api/health never answered (container running: $(docker inspect -f '{{.State.Running}} exit={{.State.ExitCode}}' "$CONTAINER"))"
   docker logs "$CONTAINER" 2>&1 | tail -n 40 | sed 's/^/    | /'
 fi
+
+# 5c'. readiness: Postgres and Redis reachable from the container (pg/ioredis load in the image)
+READY=""
+for ((i = 0; i < 100; i++)); do
+  READY="$(curl -sS --max-time 3 -w ' %{http_code}' "$BASE_URL/api/ready" 2>/dev/null || true)"
+  case "$READY" in *" 200") break ;; esac
+  sleep 0.2
+done
+case "$READY" in *" 200") pass "GET /api/ready -> 200 ${READY% 200}" ;;
+  *) fail "GET /api/ready -> '$READY'" ;; esac
 
 # 5d. not root: the server process as the host kernel sees it, and inside the container
 HOST_PID="$(docker inspect -f '{{.State.Pid}}' "$CONTAINER")"

@@ -6,7 +6,7 @@ import { fixture } from "./support/fixture";
 import { freePort } from "./support/ports";
 
 async function startWith(env: Record<string, string | undefined>): Promise<Child> {
-    const merged: NodeJS.ProcessEnv = { PATH: process.env.PATH };
+    const merged: Record<string, string> = { PATH: process.env.PATH ?? "" };
     for (const [k, v] of Object.entries({ ...contractEnv(fixture(), await freePort()), ...env })) {
         if (v !== undefined) {
             merged[k] = v;

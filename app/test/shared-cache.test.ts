@@ -14,7 +14,6 @@ describe("shared cache (two instances, one Redis)", () => {
     after(async () => {
         await Promise.all([a.stop(), b.stop()]);
     });
-    afterEach(() => fixture().upstream.reset());
 
     it("instance A misses and fills, instance B hits", async () => {
         const endpoint = uniqueId("shared");

@@ -9,7 +9,6 @@ import { sleep } from "./support/ports";
 
 describe("graceful shutdown (SIGTERM)", function () {
     this.timeout(60_000);
-    afterEach(() => fixture().upstream.reset());
 
     it("under load: every in-flight request completes, new connections are refused, exit 0 well inside the bound", async () => {
         const f = fixture();

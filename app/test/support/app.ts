@@ -66,8 +66,8 @@ export class AppInstance {
     }
 }
 
-function stripUndefined(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-    const out: NodeJS.ProcessEnv = {};
+function stripUndefined(env: Record<string, string | undefined>): Record<string, string> {
+    const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(env)) {
         if (v !== undefined) {
             out[k] = v;

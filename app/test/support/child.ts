@@ -7,8 +7,14 @@ export class Child {
     readonly exited: Promise<number | null>;
     readonly proc: ChildProcess;
 
-    constructor(cmd: string, args: readonly string[], options: SpawnOptions) {
-        this.proc = spawn(cmd, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    /** `env` replaces the environment entirely (NODE_ENV production, as in the image). */
+    constructor(cmd: string, args: readonly string[], options: Omit<SpawnOptions, "env"> & { env?: Record<string, string> }) {
+        const { env, ...rest } = options;
+        this.proc = spawn(cmd, args, {
+            ...rest,
+            ...(env === undefined ? {} : { env: { NODE_ENV: "production", ...env } }),
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         const keep = (chunk: Buffer): void => {
             // Bounded: a chatty child must not eat the test's memory.
             this.output = (this.output + chunk.toString("utf8")).slice(-2_000_000);

@@ -1,10 +1,14 @@
 /** Mocha root hooks: the real servers live for the whole run. */
-import { startFixture, stopFixture } from "./fixture";
+import { fixture, startFixture, stopFixture } from "./fixture";
 
 export const mochaHooks = {
     async beforeAll(this: Mocha.Context): Promise<void> {
         this.timeout(120_000);
         await startFixture();
+    },
+    /** Each test starts with a healthy upstream and zeroed call counters. */
+    beforeEach(): void {
+        fixture().upstream.reset();
     },
     async afterAll(this: Mocha.Context): Promise<void> {
         this.timeout(60_000);

@@ -46,6 +46,6 @@ export function rpc(port: number, endpoint: string, payload: unknown): Promise<R
     return request(port, "POST", `/api/gateway?endpoint=${encodeURIComponent(endpoint)}`, JSON.stringify(payload));
 }
 
-export function json(reply: Reply): unknown {
+export function json(reply: { readonly text: string }): unknown {
     return JSON.parse(reply.text);
 }

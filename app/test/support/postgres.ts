@@ -35,9 +35,11 @@ export class PgServer {
         readonly port: number,
         readonly maxConnections: number,
         private readonly user: { uid: number; gid: number } | undefined,
+        private readonly tls: { cert: string; key: string } | undefined,
     ) {}
 
-    static async start(maxConnections: number): Promise<PgServer> {
+    /** `tls`: serve TLS with this certificate (copied so the server user can read the key). */
+    static async start(maxConnections: number, tls?: { cert: string; key: string }): Promise<PgServer> {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "webfleet-pg-"));
         const user = owner();
         if (user !== undefined) {
@@ -54,7 +56,18 @@ export class PgServer {
             ["-D", data, "-U", SUPERUSER, `--pwfile=${pwfile}`, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"],
             { stdio: "pipe", ...(user ?? {}) },
         );
-        const server = new PgServer(dir, await freePort(), maxConnections, user);
+        let serverTls: { cert: string; key: string } | undefined;
+        if (tls !== undefined) {
+            serverTls = { cert: path.join(dir, "server.crt"), key: path.join(dir, "server.key") };
+            fs.copyFileSync(tls.cert, serverTls.cert);
+            fs.copyFileSync(tls.key, serverTls.key);
+            fs.chmodSync(serverTls.key, 0o600);
+            if (user !== undefined) {
+                fs.chownSync(serverTls.cert, user.uid, user.gid);
+                fs.chownSync(serverTls.key, user.uid, user.gid);
+            }
+        }
+        const server = new PgServer(dir, await freePort(), maxConnections, user, serverTls);
         await server.boot();
         const admin = await server.superuser();
         try {
@@ -82,6 +95,9 @@ export class PgServer {
                 "-c", "fsync=off",
                 "-c", "synchronous_commit=off",
                 "-c", "full_page_writes=off",
+                ...(this.tls === undefined
+                    ? []
+                    : ["-c", "ssl=on", "-c", `ssl_cert_file=${this.tls.cert}`, "-c", `ssl_key_file=${this.tls.key}`]),
             ],
             { ...(this.user ?? {}) },
         );

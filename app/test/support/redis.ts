@@ -8,22 +8,36 @@ export const REDIS_PASSWORD = "test-redis-auth-token-0123456789";
 export class RedisServer {
     private child: Child | undefined;
 
-    private constructor(readonly port: number) {}
+    private constructor(
+        readonly port: number,
+        /** With TLS, `port` speaks TLS and a plain port is kept for the test's own commands. */
+        private readonly tls: { cert: string; key: string; ca: string; plainPort: number } | undefined,
+    ) {}
 
-    static async start(): Promise<RedisServer> {
-        const server = new RedisServer(await freePort());
+    static async start(tls?: { cert: string; key: string; ca: string }): Promise<RedisServer> {
+        const server = new RedisServer(await freePort(), tls === undefined ? undefined : { ...tls, plainPort: await freePort() });
         await server.boot();
         return server;
     }
 
     get url(): string {
-        return `redis://127.0.0.1:${this.port}`;
+        return `${this.tls === undefined ? "redis" : "rediss"}://127.0.0.1:${this.port}`;
+    }
+
+    private get plainPort(): number {
+        return this.tls?.plainPort ?? this.port;
     }
 
     async boot(): Promise<void> {
         this.child = new Child(
             process.env.REDIS_SERVER ?? "redis-server",
-            ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", REDIS_PASSWORD],
+            [
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", REDIS_PASSWORD,
+                ...(this.tls === undefined
+                    ? ["--port", String(this.port)]
+                    : ["--port", String(this.tls.plainPort), "--tls-port", String(this.port), "--tls-cert-file", this.tls.cert,
+                       "--tls-key-file", this.tls.key, "--tls-ca-cert-file", this.tls.ca, "--tls-auth-clients", "no"]),
+            ],
             {},
         );
         await waitFor("redis to accept connections", async () => {
@@ -39,7 +53,7 @@ export class RedisServer {
         const encode = (parts: readonly string[]): string =>
             `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join("")}`;
         return new Promise((resolve, reject) => {
-            const socket = net.connect(this.port, "127.0.0.1");
+            const socket = net.connect(this.plainPort, "127.0.0.1");
             let data = "";
             socket.setTimeout(2000, () => socket.destroy(new Error("redis command timed out")));
             socket.on("error", reject);

@@ -71,7 +71,12 @@ async function start(config: AppConfig): Promise<void> {
         const q = url.indexOf("?");
         const route = lean ? API_ROUTES.get(q === -1 ? url : url.slice(0, q)) : undefined;
         if (route !== undefined) {
-            void serveApi(route, toApiRequest(req, q === -1 ? "" : url.slice(q + 1)), rt, res);
+            serveApi(route, toApiRequest(req, q === -1 ? "" : url.slice(q + 1)), rt, res).catch((error: unknown) => {
+                // Only writing the response can fail here (runRoute catches the rest); an
+                // unhandled rejection would take the whole task down, so drop this socket.
+                log("error", "failed to write API response", { error: errorMessage(error) });
+                res.destroy();
+            });
             return;
         }
         res.setHeader("x-instance-id", rt.instanceId);

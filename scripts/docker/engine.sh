@@ -40,11 +40,16 @@ install_packages() {
   command -v dockerd >/dev/null 2>&1 || cannot "docker.io installed but dockerd is not on PATH"
 }
 
+# dockerd processes that are alive (zombies of a killed engine do not count).
+live_dockerd_pids() {
+  { ps -C dockerd -o pid=,stat= 2>/dev/null || true; } | awk '$2 !~ /^Z/ { printf "%s%s", sep, $1; sep = " " }'
+}
+
 wait_ready() {
   local pid="$1" i
   for ((i = 0; i < WAIT_SECONDS * 2; i++)); do
     docker_ok && return 0
-    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+    if [ -n "$pid" ] && ! is_alive "$pid"; then return 1; fi
     sleep 0.5
   done
   return 1
@@ -66,8 +71,8 @@ start_dockerd() {
     return 0
   fi
   log "dockerd with $driver did not become ready; last log lines:"
-  tail -n 15 "$WEBFLEET_DOCKERD_LOG" | sed 's/^/    /' >&2 || true
-  if kill -0 "$pid" 2>/dev/null; then as_root kill "$pid" 2>/dev/null || true; sleep 2; fi
+  grep -v "module=grpc" "$WEBFLEET_DOCKERD_LOG" | tail -n 12 | sed 's/^/    /' >&2 || true
+  if is_alive "$pid"; then as_root kill "$pid" 2>/dev/null || true; sleep 2; fi
   as_root rm -f "$WEBFLEET_DOCKERD_PIDFILE"
   return 1
 }
@@ -81,10 +86,12 @@ ensure() {
     cannot "no engine answers and we are not root (and have no sudo) to install or start one"
   fi
   install_packages
-  if pgrep -x dockerd >/dev/null 2>&1; then
-    log "a dockerd process exists but does not answer yet; waiting up to ${WAIT_SECONDS}s"
+  local live
+  live="$(live_dockerd_pids)"
+  if [ -n "$live" ]; then
+    log "a dockerd process (pid $live) exists but does not answer yet; waiting up to ${WAIT_SECONDS}s"
     wait_ready "" && return 0
-    cannot "a dockerd is running (pid $(pgrep -x dockerd | tr '\n' ' ')) but does not answer on /var/run/docker.sock; see its log or stop it"
+    cannot "a dockerd is running (pid $(live_dockerd_pids)) but does not answer on /var/run/docker.sock; see its log or stop it"
   fi
   local drivers=(overlay2 vfs)
   [ -n "${WEBFLEET_DOCKERD_STORAGE:-}" ] && drivers=("$WEBFLEET_DOCKERD_STORAGE")
@@ -102,11 +109,11 @@ stop() {
   fi
   local pid i
   pid="$(cat "$WEBFLEET_DOCKERD_PIDFILE")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if is_alive "$pid"; then
     log "stopping dockerd pid $pid"
     as_root kill "$pid"
-    for ((i = 0; i < 60; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && die "dockerd pid $pid did not exit within 30s"
+    for ((i = 0; i < 60; i++)); do is_alive "$pid" || break; sleep 0.5; done
+    if is_alive "$pid"; then die "dockerd pid $pid did not exit within 30s"; fi
   fi
   as_root rm -f "$WEBFLEET_DOCKERD_PIDFILE"
   log "stopped"

@@ -29,6 +29,13 @@ dockerfile_base_image() {
   awk 'toupper($1)=="FROM" { print $2; exit }' "$DOCKERFILE"
 }
 
+# True while process $1 exists and is not a zombie (a dead child nobody reaped yet).
+is_alive() {
+  local st
+  st="$(ps -o stat= -p "$1" 2>/dev/null || true)"
+  [ -n "$st" ] && [ "${st#Z}" = "$st" ]
+}
+
 docker_ok() { docker info >/dev/null 2>&1; }
 
 now_s() { date +%s.%N; }

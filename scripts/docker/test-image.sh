@@ -36,6 +36,10 @@ timing() { TIMINGS+=("$1=$2s"); log "$1: $2s"; }
 
 # ---- 1. engine ------------------------------------------------------------------------
 T="$(now_s)"
+# Stop the engine again at the end only if this run started it and we are in CI (or asked
+# to): developers keep a warm engine; CI leaves nothing running behind it.
+STOP_ENGINE=0
+if ! docker_ok && { [ "${CI:-}" = true ] || [ "${WEBFLEET_DOCKER_STOP_AFTER:-0}" = 1 ]; }; then STOP_ENGINE=1; fi
 set +e
 ENGINE_OUT="$(bash "$DOCKER_SCRIPTS_DIR/engine.sh" ensure 2>&1)"
 ENGINE_RC=$?
@@ -54,6 +58,22 @@ if [ "$ENGINE_RC" -ne 0 ]; then
   die "no Docker engine (WEBFLEET_IMAGE_TEST=$MODE): $REASON"
 fi
 timing engine "$(elapsed "$T")"
+SERVICES_ENV=()
+# shellcheck source=services.sh
+. "$DOCKER_SCRIPTS_DIR/services.sh"
+
+cleanup() {
+  local rc=$?
+  if [ "${WEBFLEET_IMAGE_TEST_KEEP:-0}" != 1 ]; then
+    docker rm -f "$CONTAINER" >/dev/null 2>&1 || true
+  fi
+  services_down
+  # Untagged images of this app's earlier builds (every new APP_VERSION leaves ~0.8 GB).
+  docker image prune -f --filter "label=org.opencontainers.image.title=webfleet-gateway" >/dev/null 2>&1 || true
+  if [ "$STOP_ENGINE" = 1 ]; then bash "$DOCKER_SCRIPTS_DIR/engine.sh" stop || true; fi
+  exit "$rc"
+}
+trap cleanup EXIT
 mkdir -p "$LOG_DIR"
 
 # ---- 2. base image (local stand-in for the official one, cached) -------------------------
@@ -76,24 +96,18 @@ if ! DOCKER_BUILDKIT=0 docker build --network host --pull=false \
   tail -n 40 "$BUILD_LOG" >&2
   die "docker build failed (full log: $BUILD_LOG)"
 fi
+# Keep the deps and build stages tagged (instant: cached) so the prune at the end keeps
+# them as cache for the next run and removes only older, untagged stage images.
+for stage in deps build; do
+  DOCKER_BUILDKIT=0 docker build --network host --pull=false --target "$stage" \
+    --build-arg "APP_VERSION=$APP_VERSION" -t "${TAG%%:*}:cache-$stage" -f "$DOCKERFILE" "$APP_DIR" >>"$BUILD_LOG" 2>&1 \
+    || die "tagging the $stage stage failed (log: $BUILD_LOG)"
+done
 timing docker_build "$(elapsed "$T")"
 SIZE_MB="$(docker image inspect -f '{{.Size}}' "$TAG" | awk '{ printf "%.0f", $1 / 1048576 }')"
 log "image $TAG: ${SIZE_MB} MiB"
 
 # ---- 4. backing services the app needs to start (throwaway, loopback only) -------------
-SERVICES_ENV=()
-# shellcheck source=services.sh
-. "$DOCKER_SCRIPTS_DIR/services.sh"
-
-cleanup() {
-  local rc=$?
-  if [ "${WEBFLEET_IMAGE_TEST_KEEP:-0}" != 1 ]; then
-    docker rm -f "$CONTAINER" >/dev/null 2>&1 || true
-  fi
-  services_down
-  exit "$rc"
-}
-trap cleanup EXIT
 PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 BASE_URL="http://127.0.0.1:$PORT"
 services_up "$PORT"   # fills SERVICES_ENV: --env-file with the app's contract env (PORT, HOSTNAME=127.0.0.1, PG*, REDIS_*)
@@ -101,7 +115,10 @@ services_up "$PORT"   # fills SERVICES_ENV: --env-file with the app's contract e
 # ---- 5. the checks ----------------------------------------------------------------------
 echo "image checks: $TAG"
 
-# 5a. static configuration of the image
+# 5a. the Dockerfile stays classic-builder syntax, and the image's static configuration
+BK="$(grep -nE '^[[:space:]]*#[[:space:]]*syntax=|--mount|--link|--chmod|--security|<<' "$DOCKERFILE" || true)"
+[ -z "$BK" ] && pass "Dockerfile has no BuildKit-only syntax (syntax=, --mount, --link, --chmod, heredocs)" \
+  || fail "BuildKit-only syntax in $DOCKERFILE: $BK"
 CMD_JSON="$(docker image inspect -f '{{json .Config.Cmd}}' "$TAG")"
 [ "$CMD_JSON" = '["node","server.js"]' ] && pass "CMD is node server.js (production standalone server)" \
   || fail "CMD is $CMD_JSON, expected [\"node\",\"server.js\"]"
@@ -116,6 +133,12 @@ IMG_ENV="$(docker image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "
 for kv in PORT=3000 HOSTNAME=0.0.0.0 NODE_ENV=production "APP_VERSION=$APP_VERSION"; do
   printf '%s\n' "$IMG_ENV" | grep -qx "$kv" && pass "image env $kv" || fail "image env lacks $kv"
 done
+
+DEPLOY_ID="$(docker run --rm --network none --entrypoint node "$TAG" \
+  -p 'require("/app/.next/required-server-files.json").config.deploymentId' 2>&1 || true)"
+WANT_ID="${APP_VERSION//[^A-Za-z0-9_-]/-}"; WANT_ID="${WANT_ID:0:64}"
+[ "$DEPLOY_ID" = "$WANT_ID" ] && pass "Next deploymentId baked in at build = $WANT_ID (from --build-arg APP_VERSION)" \
+  || fail "Next deploymentId is '$DEPLOY_ID', expected '$WANT_ID'"
 
 # 5b. no dev dependencies in the final image (app/package.json devDependencies)
 DEV_DEPS="$(node -e 'const p=require(process.argv[1]);console.log(Object.keys(p.devDependencies||{}).join(" "))' "$APP_DIR/package.json")"
@@ -179,7 +202,8 @@ if [ -n "$PUB_FILE" ]; then
 else
   log "app/public has no files; skipping the public/ asset check"
 fi
-CHUNK="$(docker exec "$CONTAINER" find .next/static -type f -name '*.js' | sort | head -n 1 || true)"
+CHUNK="$(docker exec "$CONTAINER" find .next/static -type f -name '*.js' | sort -t/ -k3,3r | grep -m1 /chunks/ || true)"
+[ -n "$CHUNK" ] || CHUNK="$(docker exec "$CONTAINER" find .next/static -type f -name '*.js' | sort | head -n 1 || true)"
 if [ -n "$CHUNK" ]; then
   URL="$BASE_URL/_next/static/${CHUNK#.next/static/}"
   CODE_TYPE="$(curl -sS --max-time 5 -o "$LOG_DIR/chunk.js" -w '%{http_code} %{content_type}' "$URL" || true)"
@@ -226,6 +250,18 @@ if [ "$(docker inspect -f '{{.State.Running}}' "$CONTAINER")" = true ]; then
 else
   fail "container not running before SIGTERM (exit $(docker inspect -f '{{.State.ExitCode}}' "$CONTAINER"))"
 fi
+# 5h. misconfigured: without the PG*/REDIS_* contract the server must refuse to start,
+# naming what is missing (a task the fleet program misconfigured fails fast and readably).
+set +e
+BAD_OUT="$(timeout 60 docker run --rm --network none "$TAG" 2>&1)"
+BAD_RC=$?
+set -e
+if [ "$BAD_RC" -ne 0 ] && printf '%s' "$BAD_OUT" | grep -q PGHOST; then
+  pass "without PG*/REDIS_* env: exit $BAD_RC, names PGHOST ($(printf '%s' "$BAD_OUT" | grep -c .) lines)"
+else
+  fail "without PG*/REDIS_* env: exit $BAD_RC; output: $(printf '%s' "$BAD_OUT" | tail -c 300)"
+fi
+
 docker logs "$CONTAINER" >"$LOG_DIR/container.log" 2>&1 || true
 if [ "$FAILED" -gt 0 ]; then
   echo "  container log ($LOG_DIR/container.log), last lines:"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Throwaway PostgreSQL and Redis on loopback for the image test (sourced by test-image.sh),
+# Throwaway PostgreSQL, Redis and a slow JSON-RPC upstream on loopback for the image test (sourced by test-image.sh),
 # started by services.js with the app's own test helpers (app/test/support).
 #
 # services_up PORT   starts them; fills SERVICES_ENV with docker run arguments
@@ -9,6 +9,7 @@
 
 SERVICES_PID=""
 SERVICES_DIR=""
+SERVICES_ENDPOINT=""   # gateway endpoint id whose upstream answers slowly (services.js)
 
 services_up() {
   local port="$1" need=() i
@@ -44,6 +45,7 @@ services_up() {
     die "PostgreSQL/Redis for the image test did not start (app/test/support helpers; log above)"
   fi
   log "backing services: $(grep '^ready' "$SERVICES_DIR/out.log" | cut -d' ' -f2-)"
+  SERVICES_ENDPOINT="$(grep '^ready' "$SERVICES_DIR/out.log" | sed -n 's/.* endpoint=\([A-Za-z0-9_-]*\).*/\1/p')"
   SERVICES_ENV=(--env-file "$SERVICES_DIR/env")
 }
 

@@ -225,8 +225,15 @@ done
 [ "$HC_STATUS" = healthy ] && pass "docker HEALTHCHECK status: healthy" \
   || fail "docker HEALTHCHECK status: '${HC_STATUS:-none}' $(docker inspect -f '{{json .State.Health}}' "$CONTAINER" | tail -c 400)"
 
-# 5g. SIGTERM: exit code and time to exit (PID 1 is node itself, as on Fargate without an init)
+# 5g. SIGTERM: exit code and time to exit (PID 1 is node itself, as on Fargate without an
+# init), with one gateway request in flight (its upstream answers after ~1.5 s): it must
+# still get its answer, and the server must exit 0 after it.
 if [ "$(docker inspect -f '{{.State.Running}}' "$CONTAINER")" = true ]; then
+  curl -sS --max-time 20 -o "$LOG_DIR/inflight.json" -w '%{http_code}' -H 'content-type: application/json' \
+    -d '{"jsonrpc":"2.0","id":7,"method":"eth_getBalance","params":["0x0","latest"]}' \
+    "$BASE_URL/api/gateway?endpoint=$SERVICES_ENDPOINT" >"$LOG_DIR/inflight.code" 2>&1 &
+  CURL_PID=$!
+  sleep 0.5
   T="$(now_s)"
   docker kill --signal TERM "$CONTAINER" >/dev/null
   LIMIT=$(( (STOP_BUDGET_S + 5) * 10 ))
@@ -246,6 +253,14 @@ if [ "$(docker inspect -f '{{.State.Running}}' "$CONTAINER")" = true ]; then
     else
       fail "SIGTERM -> exit code $EXIT_CODE after ${STOP_S}s (want 0 within ${STOP_BUDGET_S}s)"
     fi
+  fi
+  wait "$CURL_PID" || true
+  INFLIGHT_CODE="$(cat "$LOG_DIR/inflight.code")"
+  INFLIGHT_BODY="$(cat "$LOG_DIR/inflight.json" 2>/dev/null || true)"
+  if [ "$INFLIGHT_CODE" = 200 ] && printf '%s' "$INFLIGHT_BODY" | grep -q '"result"'; then
+    pass "request in flight at SIGTERM completed: 200 $INFLIGHT_BODY"
+  else
+    fail "request in flight at SIGTERM: '$INFLIGHT_CODE' $INFLIGHT_BODY"
   fi
 else
   fail "container not running before SIGTERM (exit $(docker inspect -f '{{.State.ExitCode}}' "$CONTAINER"))"

@@ -112,6 +112,7 @@ function nextTag(): string {
 
 async function main(): Promise<void> {
     const options = parseOptions(process.argv.slice(2));
+    const startedAt = new Date().toISOString();
     if (spawnSync("wrk", ["--version"]).error !== undefined) {
         fail("wrk is not installed: run `npm run setup` (apt-get install wrk)");
     }
@@ -221,7 +222,7 @@ async function main(): Promise<void> {
         }
 
         const result: BenchResult = {
-            startedAt: new Date().toISOString(),
+            startedAt,
             machine: { nproc: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", node: process.version, pinned: canPin() },
             settings: {
                 runs: options.runs,

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `npm run test:image`: build app/Dockerfile with the classic builder and prove the image
-# works: /api/health answers, static assets are served, the server is not root, the
-# HEALTHCHECK passes, dev dependencies are absent, and SIGTERM exits cleanly and quickly.
+# works: /api/health and /api/ready answer, static assets are served, the server is not
+# root, the HEALTHCHECK passes, dev dependencies are absent, the version reaches Next's
+# deploymentId, and SIGTERM with a request in flight answers it and exits 0 quickly.
+# Runs on machines with no registry access (engine.sh, base-image.sh); see README.md.
 #
 # WEBFLEET_IMAGE_TEST=required (default)  no Docker engine -> fail.
 # WEBFLEET_IMAGE_TEST=auto                no Docker engine -> print a SKIP line, exit 0.

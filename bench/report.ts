@@ -100,17 +100,19 @@ const fmt = {
 export function markdown(result: BenchResult, paths: readonly PathId[], targets: readonly TargetId[]): string {
     const lines: string[] = [];
     lines.push(
-        `| path | server | fixed concurrency (c=${result.settings.connections}): req/s | p50 ms | p99 ms | errors | fixed rate: asked req/s | got req/s | p50 ms | p99 ms | errors |`,
+        `| path | server | fixed concurrency (c=${result.settings.connections}): req/s | p50 ms | p99 ms | errors | fixed rate: asked req/s | got req/s | p50 ms | p99 ms | errors | sender lag ms (max) |`,
     );
-    lines.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    lines.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     for (const p of paths) {
         for (const t of targets) {
             const c = cell(result, t, p);
             if (c === undefined) continue;
             const closed = medians(c.closed);
             const open = medians(c.open);
+            // The sender's worst lag over the runs: large means core 0 (not the server) was busy.
+            const lag = Math.max(...c.open.map((r) => r.maxSendLagMs ?? 0));
             lines.push(
-                `| ${p} | (${TARGETS[t].letter}) ${TARGETS[t].label} | ${fmt.rps(closed.rps)} | ${fmt.ms(closed.p50Ms)} | ${fmt.ms(closed.p99Ms)} | ${closed.errors} | ${fmt.rps(c.openRate)}${c.openRateCapped ? " (cap)" : ""} | ${fmt.rps(open.rps)} | ${fmt.ms(open.p50Ms)} | ${fmt.ms(open.p99Ms)} | ${open.errors} |`,
+                `| ${p} | (${TARGETS[t].letter}) ${TARGETS[t].label} | ${fmt.rps(closed.rps)} | ${fmt.ms(closed.p50Ms)} | ${fmt.ms(closed.p99Ms)} | ${closed.errors} | ${fmt.rps(c.openRate)}${c.openRateCapped ? " (cap)" : ""} | ${fmt.rps(open.rps)} | ${fmt.ms(open.p50Ms)} | ${fmt.ms(open.p99Ms)} | ${open.errors} | ${fmt.ms(lag)} |`,
             );
         }
     }

@@ -16,8 +16,9 @@ const STAGES = [
   ["test:policy", "policy pack, each policy called with fake resources"],
   ["test:workflows", "GitHub workflow files validated"],
   ["test:plan", "offline plan formatting and diff"],
-  ["test:loadtest", "load-test CLI against loopback servers"],
+  // test:app builds the app; test:loadtest then also runs against two real instances of it.
   ["test:app", "the app against real PostgreSQL and Redis"],
+  ["test:loadtest", "load-test CLI against loopback servers and two app instances"],
   ["test:image", "the container image (needs a Docker engine)"],
 ];
 
@@ -41,8 +42,9 @@ function runStage(script) {
         script,
         code: code === null ? 1 : code,
         seconds: (Date.now() - started) / 1000,
-        passed: sum(/^\s*(\d+) passing/gm),
-        failed: sum(/^\s*(\d+) failing/gm),
+        // mocha's totals, plus "<name>: N passed, M failed" from non-mocha stages (the image test).
+        passed: sum(/^\s*(\d+) passing/gm) + sum(/^[\w-]+: (\d+) passed, \d+ failed$/gm),
+        failed: sum(/^\s*(\d+) failing/gm) + sum(/^[\w-]+: \d+ passed, (\d+) failed$/gm),
         skipped: /^SKIP\b/m.test(plain),
       });
     });

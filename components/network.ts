@@ -24,7 +24,11 @@ export class Network extends pulumi.ComponentResource {
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webfleet:network:Network", name, {}, opts);
         const plan = planSubnets(args.azCount);
-        const zones = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this });
+        // Regular AZs only: Local and Wavelength Zones (opt-in) lack NAT gateways, RDS Multi-AZ and more.
+        const zones = aws.getAvailabilityZonesOutput(
+            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+            { parent: this },
+        );
         const zoneAt = (i: number): pulumi.Output<string> =>
             zones.names.apply((names) => {
                 if (names.length <= i) {

@@ -217,6 +217,13 @@ describe(`program under mocks: stack ${target.label}`, function () {
             assert.ok(Array.isArray(subnets) && subnets.length >= 2 && subnets.every((id) => String(id).includes("-public-")));
         });
 
+        it("places subnets only in regular AZs (no opt-in Local or Wavelength Zones)", () => {
+            const lookups = run.calls.filter((c) => c.token === "aws:index/getAvailabilityZones:getAvailabilityZones");
+            assert.strictEqual(lookups.length, 1);
+            assert.strictEqual(lookups[0].inputs["state"], "available");
+            assert.deepStrictEqual(lookups[0].inputs["filters"], [{ name: "opt-in-status", values: ["opt-in-not-required"] }]);
+        });
+
         it("admits the internet only to the ALB, on 80 (and 443 with a certificate)", () => {
             const open = ingress().filter((r) => r["cidrIpv4"] !== undefined || r["cidrIpv6"] !== undefined);
             assert.ok(open.length > 0);

@@ -51,8 +51,14 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     }
 }
 
+export interface RecordedCall {
+    readonly token: string;
+    readonly inputs: Record<string, unknown>;
+}
+
 export class RecordingMocks implements pulumi.runtime.Mocks {
     public readonly resources: RecordedResource[] = [];
+    public readonly calls: RecordedCall[] = [];
 
     public newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
         this.resources.push({ type: args.type, name: args.name, inputs: record(args.inputs) });
@@ -61,6 +67,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
 
     public call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        this.calls.push({ token: args.token, inputs: record(args.inputs) });
         switch (args.token) {
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return {

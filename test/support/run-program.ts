@@ -8,15 +8,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { RecordedResource, RecordingMocks } from "./mocks";
+import { RecordedCall, RecordedResource, RecordingMocks } from "./mocks";
 import { loadStackConfig, PROJECT_ROOT } from "./stack-config";
 
-export type { RecordedResource } from "./mocks";
+export type { RecordedCall, RecordedResource } from "./mocks";
 
 export interface ProgramRun {
     readonly stack: string;
     readonly config: Readonly<Record<string, string>>;
     readonly resources: RecordedResource[];
+    /** Data-source calls (invokes) the program made, with their arguments. */
+    readonly calls: RecordedCall[];
     readonly outputs: Record<string, unknown>;
 }
 
@@ -48,5 +50,5 @@ export async function runProgram(stack: string, overrides: Readonly<Record<strin
     }
     // Let registrations that were started by the last outputs settle.
     await new Promise((r) => setTimeout(r, 50));
-    return { stack, config, resources: mocks.resources, outputs };
+    return { stack, config, resources: mocks.resources, calls: mocks.calls, outputs };
 }

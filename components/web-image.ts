@@ -62,6 +62,10 @@ export class WebImage extends pulumi.ComponentResource {
                 platform: dockerPlatform(args.cpuArchitecture),
                 args: { APP_VERSION: args.appVersion },
             },
+            // A preview neither builds nor pushes: PR previews need no Docker engine and no ECR
+            // push rights (the digest shows as unknown until `pulumi up`). The Dockerfile is
+            // built and tested on every PR by `npm run test:image` instead.
+            buildOnPreview: false,
             registry: {
                 server: repo.repositoryUrl,
                 username: auth.userName,

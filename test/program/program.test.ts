@@ -135,6 +135,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
             const build = obj(one("docker:index/image:Image").inputs["build"]);
             assert.strictEqual(build["platform"], s.cpuArchitecture === "ARM64" ? "linux/arm64" : "linux/amd64");
             assert.strictEqual(build["context"], s.appPath, "a relative context keeps previews identical across machines");
+            assert.strictEqual(one("docker:index/image:Image").inputs["buildOnPreview"], false, "PR previews must not need Docker or ECR push rights");
         });
 
         it("gives the app exactly the environment it expects, with HOSTNAME=0.0.0.0 and DB_POOL_MAX from the plan", () => {

@@ -26,6 +26,7 @@ const plan = settings.capacity;
 const network = new Network(`${prefix}-net`, {
     azCount: settings.azCount,
     natGatewayPerAz: settings.natGatewayPerAz,
+    existing: settings.existingVpc,
 });
 
 const firewall = new SecurityGroups(`${prefix}-sg`, {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ExistingVpc } from "../lib/settings";
 import { planSubnets, VPC_CIDR } from "../lib/subnets";
 
 export interface NetworkArgs {
@@ -7,11 +8,14 @@ export interface NetworkArgs {
     readonly azCount: number;
     /** One NAT gateway per AZ (keeps egress up when an AZ fails) or a single shared one (cheaper). */
     readonly natGatewayPerAz: boolean;
+    /** Use this VPC and its subnets as they are; nothing is created and azCount/natGatewayPerAz are ignored. */
+    readonly existing?: ExistingVpc;
 }
 
 /**
  * A VPC over `azCount` AZs: public subnets hold only the ALB and NAT gateways; tasks, the
- * database and the cache live in private subnets with no route from the internet.
+ * database and the cache live in private subnets with no route from the internet. Or, with
+ * `existing`, an existing VPC's ids passed through unchanged.
  */
 export class Network extends pulumi.ComponentResource {
     /** The VPC id. */
@@ -23,6 +27,14 @@ export class Network extends pulumi.ComponentResource {
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webfleet:network:Network", name, {}, opts);
+        if (args.existing) {
+            // Someone else's network: create nothing in it, not even the default-SG clean-up.
+            this.vpcId = pulumi.output(args.existing.vpcId);
+            this.publicSubnetIds = args.existing.publicSubnetIds.map((id) => pulumi.output(id));
+            this.privateSubnetIds = args.existing.privateSubnetIds.map((id) => pulumi.output(id));
+            this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+            return;
+        }
         const plan = planSubnets(args.azCount);
         // Regular AZs only: Local and Wavelength Zones (opt-in) lack NAT gateways, RDS Multi-AZ and more.
         const zones = aws.getAvailabilityZonesOutput(

@@ -37,6 +37,8 @@ export interface Settings {
     readonly appPath: string;
     readonly azCount: number;
     readonly natGatewayPerAz: boolean;
+    /** Reuse this VPC and its subnets instead of creating one (azCount and natGatewayPerAz then do not apply). */
+    readonly existingVpc: ExistingVpc | undefined;
     readonly logRetentionDays: number;
     readonly certificateArn: string | undefined;
     readonly deletionProtection: boolean;
@@ -57,6 +59,14 @@ export interface Settings {
         readonly multiAz: boolean;
     };
     readonly capacity: CapacityPlan;
+}
+
+export interface ExistingVpc {
+    readonly vpcId: string;
+    /** For the ALB: at least 2, in different AZs, routed to an internet gateway. */
+    readonly publicSubnetIds: readonly string[];
+    /** For tasks, RDS and Redis: at least 2, in different AZs, with a NAT route for egress. */
+    readonly privateSubnetIds: readonly string[];
 }
 
 export interface SettingsContext {
@@ -80,6 +90,9 @@ export const PROJECT_KEYS = [
     "appPath",
     "azCount",
     "natGatewayPerAz",
+    "vpcId",
+    "publicSubnetIds",
+    "privateSubnetIds",
     "logRetentionDays",
     "certificateArn",
     "deletionProtection",
@@ -100,7 +113,14 @@ export const PROJECT_KEYS = [
 export type ProjectKey = (typeof PROJECT_KEYS)[number];
 
 /** Keys whose Pulumi.yaml default (0 or "") means "not set". */
-export const OPTIONAL_KEYS: readonly ProjectKey[] = ["maxReplicas", "certificateArn", "dbMaxConnections"];
+export const OPTIONAL_KEYS: readonly ProjectKey[] = [
+    "maxReplicas",
+    "certificateArn",
+    "dbMaxConnections",
+    "vpcId",
+    "publicSubnetIds",
+    "privateSubnetIds",
+];
 
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS: readonly number[] = [
@@ -185,6 +205,23 @@ class Reader {
         return match !== undefined ? match : this.fail(key, v, `must be one of ${list}.`);
     }
 
+    /** Comma-separated ids, each matching `re`; empty or unset gives []. */
+    public idList(key: string, re: RegExp, allowed: string): string[] | undefined {
+        const v = this.value(key);
+        if (v === undefined || v === "") {
+            return [];
+        }
+        const ids = v.split(",").map((id) => id.trim());
+        const bad = ids.filter((id) => !re.test(id));
+        if (bad.length > 0) {
+            return this.fail(key, v, `must be ${allowed}, comma-separated; not: ${bad.map((b) => JSON.stringify(b)).join(", ")}.`);
+        }
+        if (new Set(ids).size !== ids.length) {
+            return this.fail(key, v, "lists a subnet twice.");
+        }
+        return ids;
+    }
+
     public pattern(key: string, re: RegExp, allowed: string, optional = false): string | undefined {
         const v = optional ? this.value(key) : this.required(key, allowed);
         if (v === undefined || (optional && v === "")) {
@@ -198,6 +235,8 @@ const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const CERT_ARN_RE = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DB_CLASS_RE = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
 const CACHE_NODE_RE = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
+const VPC_ID_RE = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SUBNET_ID_RE = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const APP_PATH_RE = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\/-]+$/;
 
 export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsResult {
@@ -214,6 +253,9 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
     const appPath = r.pattern("appPath", APP_PATH_RE, "a relative path inside the project (no `..`, no leading `/`)");
     const azCount = r.integer("azCount", 2, 6);
     const natGatewayPerAz = r.boolean("natGatewayPerAz");
+    const vpcId = r.pattern("vpcId", VPC_ID_RE, "a VPC id like vpc-0123456789abcdef0, or empty to create a VPC", true);
+    const publicSubnetIds = r.idList("publicSubnetIds", SUBNET_ID_RE, "subnet ids like subnet-0123456789abcdef0");
+    const privateSubnetIds = r.idList("privateSubnetIds", SUBNET_ID_RE, "subnet ids like subnet-0123456789abcdef0");
     const logRetentionDays = r.oneOf("logRetentionDays", LOG_RETENTION_DAYS);
     const certificateArn = r.pattern(
         "certificateArn",
@@ -255,6 +297,24 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
                 `with ${replicas} replica(s) ECS could start no new task during a deploy (floor(${replicas} × ` +
                     `${deploymentMaximumPercent} / 100) = ${room}); use at least ${needed}.`,
             );
+        }
+    }
+    if (vpcId !== undefined) {
+        // The ALB needs subnets in at least 2 AZs; RDS and ElastiCache subnet groups want 2 AZs too.
+        for (const [key, ids] of [["publicSubnetIds", publicSubnetIds], ["privateSubnetIds", privateSubnetIds]] as const) {
+            if (ids !== undefined && ids.length < 2) {
+                r.fail(key, ids.join(","), `with vpcId set, list at least 2 subnets of ${vpcId}, in different AZs.`);
+            }
+        }
+        const overlap = (publicSubnetIds ?? []).filter((id) => (privateSubnetIds ?? []).includes(id));
+        if (overlap.length > 0) {
+            r.fail("privateSubnetIds", overlap.join(","), "must not repeat a public subnet: tasks and data stores stay off the internet-facing subnets.");
+        }
+    } else {
+        for (const [key, ids] of [["publicSubnetIds", publicSubnetIds], ["privateSubnetIds", privateSubnetIds]] as const) {
+            if (ids !== undefined && ids.length > 0) {
+                r.fail(key, ids.join(","), "only applies with vpcId; set vpcId too, or leave this empty to create a VPC.");
+            }
         }
     }
     if (appPath !== undefined && !ctx.dockerfileExists(appPath)) {
@@ -315,6 +375,8 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
         cacheEngine === undefined ||
         cacheNodeType === undefined ||
         cacheMultiAz === undefined ||
+        publicSubnetIds === undefined ||
+        privateSubnetIds === undefined ||
         r.problems.length > 0
     ) {
         return { ok: false, problems: r.problems };
@@ -349,6 +411,7 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
             appPath,
             azCount,
             natGatewayPerAz,
+            existingVpc: vpcId === undefined ? undefined : { vpcId, publicSubnetIds, privateSubnetIds },
             logRetentionDays,
             certificateArn,
             deletionProtection,

@@ -20,6 +20,8 @@ const runs = [
   { stack: "prod", overrides: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" }, spec: good },
   // ARM64 build platform; autoscaling off.
   { stack: "dev", overrides: { cpuArchitecture: "ARM64", maxReplicas: "0" }, spec: good },
+  // An existing VPC: nothing network-wide is created; everything lands in the given subnets.
+  { stack: "prod", overrides: { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: "subnet-0aaaaaaaaaaaaaaa1,subnet-0aaaaaaaaaaaaaaa2", privateSubnetIds: "subnet-0bbbbbbbbbbbbbbb1, subnet-0bbbbbbbbbbbbbbb2" }, spec: good },
   // The seed's plan: 500 connections per instance cannot fit.
   { stack: "prod", overrides: { dbPoolMinPerTask: "500", dbPoolMaxPerTask: "500" }, spec: bad, expect: ["webfleet:dbMaxConnections", "webfleet:dbPoolMinPerTask"] },
   { stack: "prod", overrides: { replicas: "0", memory: "3000" }, spec: bad, expect: ["webfleet:replicas", "webfleet:memory"] },

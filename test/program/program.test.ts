@@ -119,8 +119,12 @@ describe(`program under mocks: stack ${target.label}`, function () {
             const net = obj(one("aws:ecs/service:Service").inputs["networkConfiguration"]);
             assert.strictEqual(net["assignPublicIp"], false);
             const subnets = net["subnets"];
-            assert.ok(Array.isArray(subnets) && subnets.length === s.azCount);
-            assert.ok(subnets.every((id) => String(id).includes("-private-")));
+            assert.ok(Array.isArray(subnets));
+            if (s.existingVpc) {
+                assert.deepStrictEqual(subnets, s.existingVpc.privateSubnetIds);
+            } else {
+                assert.ok(subnets.length === s.azCount && subnets.every((id) => String(id).includes("-private-")));
+            }
         });
 
         it("runs the image pinned by digest, sized and built for the configured CPU", () => {
@@ -211,14 +215,31 @@ describe(`program under mocks: stack ${target.label}`, function () {
         const sgId = (role: string): string => `${resourcePrefix("webfleet", target.stack)}-sg-${role}-id`;
         const ingress = (): Array<Record<string, unknown>> => all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.inputs);
 
-        it("spreads over azCount AZs with public and private subnets, and the ALB over all public ones", () => {
+        it("spreads over azCount AZs with public and private subnets, and the ALB over all public ones", function () {
+            if (s.existingVpc) this.skip();
             assert.strictEqual(all("aws:ec2/subnet:Subnet").length, 2 * s.azCount);
             assert.strictEqual(all("aws:ec2/natGateway:NatGateway").length, s.natGatewayPerAz ? s.azCount : 1);
             const subnets = one("aws:lb/loadBalancer:LoadBalancer").inputs["subnets"];
             assert.ok(Array.isArray(subnets) && subnets.length >= 2 && subnets.every((id) => String(id).includes("-public-")));
         });
 
-        it("places subnets only in regular AZs (no opt-in Local or Wavelength Zones)", () => {
+        it("with vpcId: creates no network, puts the ALB, tasks and data stores in the given subnets and VPC", function () {
+            const existing = s.existingVpc;
+            if (!existing) this.skip();
+            else {
+                const networkTypes = ["Vpc", "Subnet", "NatGateway", "Eip", "InternetGateway", "RouteTable", "DefaultSecurityGroup"];
+                const created = run.resources.filter((r) => networkTypes.some((t) => r.type.endsWith(`:${t}`)));
+                assert.deepStrictEqual(created.map((r) => r.type), []);
+                assert.deepStrictEqual(one("aws:lb/loadBalancer:LoadBalancer").inputs["subnets"], existing.publicSubnetIds);
+                assert.deepStrictEqual(one("aws:rds/subnetGroup:SubnetGroup").inputs["subnetIds"], existing.privateSubnetIds);
+                assert.deepStrictEqual(one("aws:elasticache/subnetGroup:SubnetGroup").inputs["subnetIds"], existing.privateSubnetIds);
+                for (const sg of all("aws:ec2/securityGroup:SecurityGroup")) assert.strictEqual(sg.inputs["vpcId"], existing.vpcId);
+                assert.strictEqual(one("aws:lb/targetGroup:TargetGroup").inputs["vpcId"], existing.vpcId);
+            }
+        });
+
+        it("places subnets only in regular AZs (no opt-in Local or Wavelength Zones)", function () {
+            if (s.existingVpc) this.skip();
             const lookups = run.calls.filter((c) => c.token === "aws:index/getAvailabilityZones:getAvailabilityZones");
             assert.strictEqual(lookups.length, 1);
             assert.strictEqual(lookups[0].inputs["state"], "available");
@@ -247,7 +268,8 @@ describe(`program under mocks: stack ${target.label}`, function () {
             assert.deepStrictEqual(one("aws:elasticache/replicationGroup:ReplicationGroup").inputs["securityGroupIds"], [sgId("cache")]);
         });
 
-        it("strips the VPC's default security group", () => {
+        it("strips the VPC's default security group", function () {
+            if (s.existingVpc) this.skip();
             const d = one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup").inputs;
             assert.deepStrictEqual([d["ingress"], d["egress"]], [[], []]);
         });

@@ -81,6 +81,12 @@ describe("config validation (lib/settings)", () => {
         ["T2 cache with failover", { cacheNodeType: "cache.t2.small" }, "webfleet:cacheNodeType", /T2 nodes/],
         ["backups off", { dbBackupRetentionDays: "0" }, "webfleet:dbBackupRetentionDays", /1 to 35/],
         ["postgres version unknown", { dbEngineVersion: "14" }, "webfleet:dbEngineVersion", /15, 16, 17/],
+        ["a VPC id of the wrong shape", { vpcId: "vpc-xyz" }, "webfleet:vpcId", /vpc-0123456789abcdef0/],
+        ["vpcId with one public subnet", { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: "subnet-0123456789abcdef0", privateSubnetIds: "subnet-01234567,subnet-89abcdef" }, "webfleet:publicSubnetIds", /at least 2 subnets/],
+        ["vpcId without private subnets", { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: "subnet-01234567,subnet-89abcdef" }, "webfleet:privateSubnetIds", /at least 2 subnets/],
+        ["subnets without vpcId", { privateSubnetIds: "subnet-01234567,subnet-89abcdef" }, "webfleet:privateSubnetIds", /only applies with vpcId/],
+        ["a malformed subnet id", { vpcId: "vpc-01234567", publicSubnetIds: "subnet-01234567,sn-2", privateSubnetIds: "subnet-11234567,subnet-21234567" }, "webfleet:publicSubnetIds", /not: "sn-2"/],
+        ["a subnet listed as public and private", { vpcId: "vpc-01234567", publicSubnetIds: "subnet-01234567,subnet-11234567", privateSubnetIds: "subnet-11234567,subnet-21234567" }, "webfleet:privateSubnetIds", /must not repeat a public subnet/],
         ["the seed's budget: 500 per task", { dbPoolMinPerTask: "500", dbPoolMaxPerTask: "500", maxReplicas: "0" }, "webfleet:dbMaxConnections", /does not fit: peak tasks 8 .* = 4010 connections, but dbMaxConnections is 410/],
         ["a budget that cannot fit 8 replicas", { dbPoolMinPerTask: "30" }, "webfleet:maxReplicas", /lower to at most 6/],
     ];

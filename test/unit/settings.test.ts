@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fc from "fast-check";
+import { isValidFargateSize } from "../../lib/fargate";
 import { ConfigError, formatProblems } from "../../lib/problems";
 import { parseSettings, PROJECT_KEYS, RawConfig } from "../../lib/settings";
 import { loadStackConfig } from "../support/stack-config";
@@ -104,6 +106,33 @@ describe("config validation (lib/settings)", () => {
         const keys = problems.map((p) => p.split(" = ")[0]);
         assert.deepStrictEqual(keys.sort(), ["webfleet:cpu", "webfleet:cpuArchitecture", "webfleet:logRetentionDays", "webfleet:replicas"]);
         assert.ok(problems.some((p) => p.startsWith('webfleet:cpuArchitecture = "mips"')));
+    });
+
+    it("property: any values for any keys give settings or a list of problems on known keys, never a crash", () => {
+        const keys = ["aws:region", ...PROJECT_KEYS];
+        const value = fc.oneof(
+            fc.string(),
+            fc.integer({ min: -10, max: 300000 }).map(String),
+            fc.constantFrom("", "0", "1", "true", "false", "2.5", "1e3", " 4 ", "NaN", "db.t4g.medium", "X86_64", "app"),
+        );
+        fc.assert(
+            fc.property(fc.dictionary(fc.constantFrom(...keys), fc.option(value, { nil: undefined })), (changes) => {
+                const result = parseSettings(rawFor("prod", changes), withDockerfile);
+                if (!result.ok) {
+                    return result.problems.length > 0 && result.problems.every((p) => keys.some((k) => p.key === k || p.key === `webfleet:${k}`) && p.allowed.length > 10);
+                }
+                const st = result.settings;
+                const c = st.capacity;
+                return (
+                    isValidFargateSize(st.cpu, st.memory) &&
+                    st.maxReplicas >= st.replicas &&
+                    c.peakTasks * c.poolPerTask + c.dbReservedConnections <= c.dbMaxConnections &&
+                    c.poolPerTask >= st.db.poolMinPerTask &&
+                    Math.floor((st.replicas * st.deploymentMaximumPercent) / 100) > st.replicas
+                );
+            }),
+            { numRuns: 3000 },
+        );
     });
 
     it("formats one message that a preview prints as is", () => {

@@ -42,17 +42,30 @@ if [ "$FORCE" -eq 0 ] && docker image inspect "$TAG" >/dev/null 2>&1; then
   exit 0
 fi
 
-[ "$(id -u)" -eq 0 ] || die "debootstrap and chroot need root; run as root"
+# A local build needs root, debootstrap and this machine's Debian release in the tag. Where
+# that is not so (a CI runner on Ubuntu, a laptop), the machine can normally reach the
+# registry: pull the official image instead. This machine never pulls when it can build.
+. /etc/os-release
+CODENAME="${VERSION_CODENAME:-}"
+local_reason=""
+if [ "$(id -u)" -ne 0 ]; then
+  local_reason="debootstrap and chroot need root"
+elif [ -z "$CODENAME" ] || [ "${ID:-}" != "debian" ]; then
+  local_reason="this machine is not Debian (${ID:-unknown})"
+else
+  case "$TAG" in
+    *"$CODENAME"*) ;;
+    *) local_reason="base tag $TAG does not name this machine's Debian ($CODENAME)" ;;
+  esac
+fi
+if [ -n "$local_reason" ]; then
+  log "cannot build $TAG locally ($local_reason); pulling it from the registry instead"
+  docker pull "$TAG" >/dev/null || die "could not pull $TAG and cannot build it locally ($local_reason)"
+  exit 0
+fi
 command -v debootstrap >/dev/null 2>&1 || die "debootstrap missing; run scripts/docker/engine.sh (installs it) or apt-get install debootstrap"
 
 # --- what goes in -----------------------------------------------------------------
-. /etc/os-release
-CODENAME="${VERSION_CODENAME:-}"
-[ -n "$CODENAME" ] || die "cannot tell the Debian codename from /etc/os-release"
-case "$TAG" in
-  *"$CODENAME"*) ;;
-  *) die "base tag $TAG does not name this machine's Debian ($CODENAME); the local base would not match it" ;;
-esac
 
 NODE_BIN="$(command -v node)" || die "no node on PATH to copy into the image"
 NODE_BIN="$(readlink -f "$NODE_BIN")"

@@ -11,7 +11,22 @@ import { Client } from "pg";
 import { Child } from "./child";
 import { freePort, waitFor } from "./ports";
 
-const BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
+/** PG_BIN, else the newest Debian/Ubuntu install (/usr/lib/postgresql/<major>/bin): 15 on Debian 12, 16 on Ubuntu 24.04. */
+function findPgBin(): string {
+    if (process.env.PG_BIN) {
+        return process.env.PG_BIN;
+    }
+    const root = "/usr/lib/postgresql";
+    const majors = fs.existsSync(root)
+        ? fs.readdirSync(root).filter((d) => /^\d+$/.test(d) && fs.existsSync(path.join(root, d, "bin", "postgres")))
+        : [];
+    if (majors.length === 0) {
+        throw new Error(`no PostgreSQL server under ${root}/<version>/bin; run \`npm run setup\` or set PG_BIN`);
+    }
+    return path.join(root, majors.sort((a, b) => Number(b) - Number(a))[0], "bin");
+}
+
+const BIN = findPgBin();
 export const SUPERUSER = "postgres";
 const SUPERUSER_PASSWORD = "test-superuser-pw";
 export const APP_USER = "webfleet";

@@ -29,41 +29,34 @@ export class Alarms extends pulumi.ComponentResource {
             new aws.cloudwatch.MetricAlarm(`${name}-${role}`, { ...spec, alarmActions: actions, okActions: actions }, { parent: this });
         };
 
-        alarm("alb-5xx", {
-            alarmDescription: `The load balancer returned more than ${errors} 5xx per minute (no healthy target, or timeouts).`,
-            namespace: "AWS/ApplicationELB",
-            metricName: "HTTPCode_ELB_5XX_Count",
+        // ALB metrics over 3 one-minute periods; no traffic (missing data) is not an incident.
+        const albAlarm = (role: string, metricName: string, description: string, spec: Pick<aws.cloudwatch.MetricAlarmArgs, "dimensions" | "statistic" | "threshold">): void =>
+            alarm(role, {
+                ...spec,
+                alarmDescription: description,
+                namespace: "AWS/ApplicationELB",
+                metricName,
+                period: 60,
+                evaluationPeriods: 3,
+                comparisonOperator: "GreaterThanThreshold",
+                treatMissingData: "notBreaching",
+            });
+        const targetGroup = { LoadBalancer: args.albArnSuffix, TargetGroup: args.targetGroupArnSuffix };
+
+        albAlarm("alb-5xx", "HTTPCode_ELB_5XX_Count", `The load balancer returned more than ${errors} 5xx per minute (no healthy target, or timeouts).`, {
             dimensions: { LoadBalancer: args.albArnSuffix },
             statistic: "Sum",
-            period: 60,
-            evaluationPeriods: 3,
             threshold: errors,
-            comparisonOperator: "GreaterThanThreshold",
-            treatMissingData: "notBreaching",
         });
-        alarm("task-5xx", {
-            alarmDescription: `Tasks returned more than ${errors} 5xx per minute.`,
-            namespace: "AWS/ApplicationELB",
-            metricName: "HTTPCode_Target_5XX_Count",
-            dimensions: { LoadBalancer: args.albArnSuffix, TargetGroup: args.targetGroupArnSuffix },
+        albAlarm("task-5xx", "HTTPCode_Target_5XX_Count", `Tasks returned more than ${errors} 5xx per minute.`, {
+            dimensions: targetGroup,
             statistic: "Sum",
-            period: 60,
-            evaluationPeriods: 3,
             threshold: errors,
-            comparisonOperator: "GreaterThanThreshold",
-            treatMissingData: "notBreaching",
         });
-        alarm("unhealthy", {
-            alarmDescription: "At least one task has failed the /api/health check for 3 minutes.",
-            namespace: "AWS/ApplicationELB",
-            metricName: "UnHealthyHostCount",
-            dimensions: { LoadBalancer: args.albArnSuffix, TargetGroup: args.targetGroupArnSuffix },
+        albAlarm("unhealthy", "UnHealthyHostCount", "At least one task has failed the /api/health check for 3 minutes.", {
+            dimensions: targetGroup,
             statistic: "Maximum",
-            period: 60,
-            evaluationPeriods: 3,
             threshold: 0,
-            comparisonOperator: "GreaterThanThreshold",
-            treatMissingData: "notBreaching",
         });
         alarm("db-connections", {
             alarmDescription:

@@ -44,6 +44,11 @@ export interface WebServiceArgs {
 
 const CONTAINER = "web";
 
+/** Entries sorted by name, so the task definition (a JSON string) does not change with key order. */
+function sortedEntries<T>(record: Readonly<Record<string, T>>): Array<[string, T]> {
+    return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
+}
+
 /**
  * The fleet: ECS cluster, Fargate task definition, ALB with target group and listeners,
  * the service, and optional target-tracking autoscaling between `replicas` and
@@ -148,12 +153,8 @@ export class WebService extends pulumi.ComponentResource {
         logGroupName: pulumi.Output<string>,
         roles: { execution: aws.iam.Role; task: aws.iam.Role },
     ): aws.ecs.TaskDefinition {
-        const environment = Object.entries(args.environment)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([envName, value]) => ({ name: envName, value }));
-        const secrets = Object.entries(args.secrets)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([envName, valueFrom]) => ({ name: envName, valueFrom }));
+        const environment = sortedEntries(args.environment).map(([envName, value]) => ({ name: envName, value }));
+        const secrets = sortedEntries(args.secrets).map(([envName, valueFrom]) => ({ name: envName, valueFrom }));
         const healthUrl = `http://127.0.0.1:${args.appPort}${args.healthCheckPath}`;
 
         return new aws.ecs.TaskDefinition(`${name}-task`, {

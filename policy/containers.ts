@@ -24,7 +24,7 @@ export function parseContainers(taskDefinition: Props): ParsedContainers {
     try {
         parsed = JSON.parse(raw);
     } catch (e) {
-        return { ok: false, error: `containerDefinitions is not valid JSON (${(e as Error).message})` };
+        return { ok: false, error: `containerDefinitions is not valid JSON (${e instanceof Error ? e.message : String(e)})` };
     }
     if (!Array.isArray(parsed)) {
         return { ok: false, error: "containerDefinitions must be a JSON array of container definitions" };

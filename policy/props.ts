@@ -9,7 +9,7 @@
  */
 import { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 
-/** Resource properties with the engine's `any` narrowed to `unknown`. */
+/** Resource properties as the engine hands them over, narrowed to `unknown` values. */
 export type Props = Readonly<Record<string, unknown>>;
 
 /** The resource type tokens the policies look at, as in `@pulumi/aws` typings. */

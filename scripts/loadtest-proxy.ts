@@ -15,7 +15,10 @@ export interface Listening {
 export async function listen(server: http.Server, port = 0): Promise<Listening> {
     server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-    const address = server.address() as AddressInfo;
+    const address: AddressInfo | string | null = server.address();
+    if (address === null || typeof address === "string") {
+        throw new Error(`expected a TCP address for the server, got ${String(address)}`);
+    }
     return {
         url: `http://127.0.0.1:${address.port}`,
         close: () =>

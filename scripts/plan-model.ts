@@ -4,16 +4,13 @@
  * scripts/plan.ts produces it from test/support/run-program.ts.
  */
 import { CapacityPlan } from "../lib/capacity";
+import { resourcePrefix } from "../lib/names";
+import { RecordedResource as MockedResource } from "../test/support/mocks";
 
 export type { CapacityPlan } from "../lib/capacity";
 
-/** A resource as the program registered it (test/support/mocks.ts). */
-export interface RecordedResource {
-    readonly type: string;
-    readonly name: string;
-    readonly inputs: Record<string, unknown>;
-    readonly parent?: string;
-}
+/** A resource as the program registered it (test/support/mocks.ts), with its parent URN when a recorder knows it. */
+export type RecordedResource = MockedResource & { readonly parent?: string };
 
 export interface PlannedResource {
     readonly type: string;
@@ -170,9 +167,12 @@ export function settingsOf(resource: RecordedResource): Record<string, string> {
     return out;
 }
 
-/** `webfleet-prod-db-pg` → `webfleet-{stack}-db-pg`, so dev and prod resources pair up in a diff. */
+/**
+ * `webfleet-prod-db-pg` → `webfleet-{stack}-db-pg`, so dev and prod resources pair up in a
+ * diff. The prefix is the program's own (lib/names), which shortens long stack names.
+ */
 export function stackNeutralName(name: string, stack: string): string {
-    const prefix = `webfleet-${stack}`;
+    const prefix = resourcePrefix("webfleet", stack);
     return name === prefix || name.startsWith(`${prefix}-`) ? `webfleet-{stack}${name.slice(prefix.length)}` : name;
 }
 

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { diffPlans, formatCapacity, formatDiff, formatResources } from "../../scripts/plan-format";
+import { resourcePrefix } from "../../lib/names";
 import { Plan, RecordedResource, buildPlan, groupByComponent, settingsOf, stackNeutralName, toCapacityPlan } from "../../scripts/plan-model";
 
 const capacity = { replicas: 4, maxReplicas: 8, peakTasks: 16, dbMaxConnections: 410, dbReservedConnections: 10, poolPerTask: 25, peakConnections: 410 };
@@ -80,6 +81,9 @@ describe("offline plan: model and text", () => {
     it("lines up resources of two stacks by a stack-neutral name", () => {
         assert.strictEqual(stackNeutralName("webfleet-prod-db-pg", "prod"), "webfleet-{stack}-db-pg");
         assert.strictEqual(stackNeutralName("webfleet-production-x", "prod"), "webfleet-production-x");
+        // A long stack name gets the program's shortened prefix; it must still be recognised.
+        const long = resourcePrefix("webfleet", "feature-branch-with-a-long-name");
+        assert.strictEqual(stackNeutralName(`${long}-db-pg`, "feature-branch-with-a-long-name"), "webfleet-{stack}-db-pg");
     });
 
     it("diffs replicas 4 → 6: tasks, peak tasks, pool per task", () => {

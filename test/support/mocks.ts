@@ -15,7 +15,7 @@ const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
 
 function record(v: unknown): Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : {};
 }
 
 /** Outputs AWS would compute, so that interpolations in the program see realistic values. */

@@ -1,9 +1,9 @@
 /** A missing or malformed variable stops the process at start with a message naming it. */
 import assert from "node:assert/strict";
-import { Child } from "./support/child";
-import { contractEnv, STANDALONE } from "./support/app";
-import { fixture } from "./support/fixture";
-import { freePort } from "./support/ports";
+import { Child } from "../local/child";
+import { contractEnv, STANDALONE } from "../local/app";
+import { fixture } from "../local/fixture";
+import { freePort } from "../local/ports";
 
 async function startWith(env: Record<string, string | undefined>): Promise<Child> {
     const merged: Record<string, string> = { PATH: process.env.PATH ?? "" };

@@ -1,10 +1,10 @@
 /** Redis or Postgres going away under a running instance: no 5xx where the spec says none. */
 import assert from "node:assert/strict";
-import { AppInstance } from "./support/app";
-import { addEndpoint, fixture, uniqueId } from "./support/fixture";
-import { json, request, rpc } from "./support/http";
-import { count, describe as describeLoad, startLoad } from "./support/load";
-import { sleep, waitFor } from "./support/ports";
+import { AppInstance } from "../local/app";
+import { addEndpoint, fixture, uniqueId } from "../local/fixture";
+import { json, request, rpc } from "../local/http";
+import { count, describe as describeLoad, startLoad } from "../local/load";
+import { sleep, waitFor } from "../local/ports";
 
 describe("faults (real servers stopped under a running instance)", function () {
     this.timeout(120_000);

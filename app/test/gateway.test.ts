@@ -1,9 +1,9 @@
 /** The gateway against real Redis and Postgres: answers, cache headers, and every bad input. */
 import assert from "node:assert/strict";
-import { AppInstance } from "./support/app";
-import { addEndpoint, fixture, uniqueId } from "./support/fixture";
-import { json, request, rpc } from "./support/http";
-import { freePort } from "./support/ports";
+import { AppInstance } from "../local/app";
+import { addEndpoint, fixture, uniqueId } from "../local/fixture";
+import { json, request, rpc } from "../local/http";
+import { freePort } from "../local/ports";
 
 describe("gateway (production build, one instance)", () => {
     let app: AppInstance;

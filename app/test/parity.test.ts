@@ -3,10 +3,10 @@
  * indistinguishable to a client: same status, same body, same headers we own.
  */
 import assert from "node:assert/strict";
-import { AppInstance } from "./support/app";
-import { addEndpoint, fixture, uniqueId } from "./support/fixture";
-import { type Reply, request } from "./support/http";
-import { freePort } from "./support/ports";
+import { AppInstance } from "../local/app";
+import { addEndpoint, fixture, uniqueId } from "../local/fixture";
+import { type Reply, request } from "../local/http";
+import { freePort } from "../local/ports";
 
 /** Headers the gateway sets; anything else (date, keep-alive, Next's vary) is transport. */
 const OWN_HEADERS = ["content-type", "cache-control", "x-cache", "x-instance-id", "allow"];

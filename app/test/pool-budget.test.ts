@@ -6,12 +6,12 @@
 import assert from "node:assert/strict";
 import type { Client } from "pg";
 import { planCapacity } from "../../lib/capacity";
-import { AppInstance } from "./support/app";
-import { addEndpoint, fixture, PG_MAX_CONNECTIONS, uniqueId } from "./support/fixture";
-import { rpc } from "./support/http";
-import { count, describe as describeLoad, type LoadResult, startLoad } from "./support/load";
-import { APP_USER } from "./support/postgres";
-import { sleep } from "./support/ports";
+import { AppInstance } from "../local/app";
+import { addEndpoint, fixture, PG_MAX_CONNECTIONS, uniqueId } from "../local/fixture";
+import { rpc } from "../local/http";
+import { count, describe as describeLoad, type LoadResult, startLoad } from "../local/load";
+import { APP_USER } from "../local/postgres";
+import { sleep } from "../local/ports";
 
 const REPLICAS = 3;
 /** The test's own connections: the seed pool, the monitor below, one spare for a human. */

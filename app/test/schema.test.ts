@@ -1,9 +1,9 @@
 /** N tasks starting together on an empty database: the schema is created once, nobody fails. */
 import assert from "node:assert/strict";
-import { AppInstance } from "./support/app";
-import { fixture } from "./support/fixture";
-import { APP_USER } from "./support/postgres";
-import { waitFor } from "./support/ports";
+import { AppInstance } from "../local/app";
+import { fixture } from "../local/fixture";
+import { APP_USER } from "../local/postgres";
+import { waitFor } from "../local/ports";
 
 describe("schema at start (advisory lock)", function () {
     this.timeout(60_000);

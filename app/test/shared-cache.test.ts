@@ -1,9 +1,9 @@
 /** The cache lives in Redis, so every instance of the fleet shares it. */
 import assert from "node:assert/strict";
-import { AppInstance } from "./support/app";
-import { addEndpoint, fixture, uniqueId } from "./support/fixture";
-import { json, rpc } from "./support/http";
-import { sleep } from "./support/ports";
+import { AppInstance } from "../local/app";
+import { addEndpoint, fixture, uniqueId } from "../local/fixture";
+import { json, rpc } from "../local/http";
+import { sleep } from "../local/ports";
 
 describe("shared cache (two instances, one Redis)", () => {
     let a: AppInstance;

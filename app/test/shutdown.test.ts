@@ -1,11 +1,11 @@
 /** SIGTERM: stop accepting, finish what is in flight, close the pool and Redis, exit within the bound. */
 import assert from "node:assert/strict";
 import http from "node:http";
-import { AppInstance } from "./support/app";
-import { addEndpoint, fixture, uniqueId } from "./support/fixture";
-import { request, rpc } from "./support/http";
-import { count, describe as describeLoad, startLoad } from "./support/load";
-import { sleep } from "./support/ports";
+import { AppInstance } from "../local/app";
+import { addEndpoint, fixture, uniqueId } from "../local/fixture";
+import { request, rpc } from "../local/http";
+import { count, describe as describeLoad, startLoad } from "../local/load";
+import { sleep } from "../local/ports";
 
 describe("graceful shutdown (SIGTERM)", function () {
     this.timeout(60_000);

@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { AppInstance } from "./support/app";
-import { request, json } from "./support/http";
-import { PgServer } from "./support/postgres";
-import { RedisServer } from "./support/redis";
-import { makeCerts, type TestCerts } from "./support/tls";
-import { waitFor } from "./support/ports";
+import { AppInstance } from "../local/app";
+import { request, json } from "../local/http";
+import { PgServer } from "../local/postgres";
+import { RedisServer } from "../local/redis";
+import { makeCerts, type TestCerts } from "../local/tls";
+import { waitFor } from "../local/ports";
 
 interface ReadyBody {
     checks: { redis: string; postgres: string };

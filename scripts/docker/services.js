@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
  * Throwaway PostgreSQL + Redis on loopback for the image test, started with the app's
- * own test helpers (app/test/support: PgServer, RedisServer, contractEnv), so the
+ * own test helpers (app/local: PgServer, RedisServer, contractEnv), so the
  * container gets exactly the environment contract the app's tests use.
  *
- *   node -r ./app/test/register.js scripts/docker/services.js --port <app port> --out <file>
+ *   node -r ./app/local/register.js scripts/docker/services.js --port <app port> --out <file>
  *
  * Also starts the app's upstream stub, answering after --upstream-delay-ms (default 1500),
  * and registers it as endpoint "image_test_slow", for the in-flight-at-SIGTERM check.
@@ -18,7 +18,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const APP = path.resolve(__dirname, "..", "..", "app");
-const SUPPORT = path.join(APP, "test", "support");
+const SUPPORT = path.join(APP, "local");
 const { contractEnv } = require(path.join(SUPPORT, "app"));
 const { PgServer, APP_DB, APP_USER, APP_PASSWORD } = require(path.join(SUPPORT, "postgres"));
 const { RedisServer } = require(path.join(SUPPORT, "redis"));

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL, Redis and a slow JSON-RPC upstream on loopback for the image test (sourced by test-image.sh),
-# started by services.js with the app's own test helpers (app/test/support).
+# started by services.js with the app's own test helpers (app/local).
 #
 # services_up PORT   starts them; fills SERVICES_ENV with docker run arguments
 #                    (--env-file FILE: the app's contract env pointed at them, PORT=PORT).
@@ -23,15 +23,15 @@ services_up() {
     as_root service redis-server stop >/dev/null 2>&1 || true
     as_root service postgresql stop >/dev/null 2>&1 || true
   fi
-  [ -f "$APP_DIR/test/register.js" ] && [ -d "$APP_DIR/test/support" ] \
-    || die "app/test/register.js or app/test/support missing: the image test starts Postgres/Redis with the app's test helpers"
+  [ -f "$APP_DIR/local/register.js" ] && [ -d "$APP_DIR/local" ] \
+    || die "app/local/register.js or app/local missing: the image test starts Postgres/Redis with the app's test helpers"
   [ -d "$APP_DIR/node_modules/ts-node" ] && [ -d "$APP_DIR/node_modules/pg" ] \
     || die "app/node_modules is not installed (needed for the app's test helpers): run npm run setup (npm ci in app/)"
 
   SERVICES_DIR="$(mktemp -d /tmp/webfleet-image-test-services.XXXXXX)"
   # stdin from a FIFO we hold open: if this shell dies, the helper sees EOF and cleans up.
   mkfifo "$SERVICES_DIR/stdin"
-  (cd "$REPO_ROOT" && exec node -r "$APP_DIR/test/register.js" "$DOCKER_SCRIPTS_DIR/services.js" \
+  (cd "$REPO_ROOT" && exec node -r "$APP_DIR/local/register.js" "$DOCKER_SCRIPTS_DIR/services.js" \
       --port "$port" --out "$SERVICES_DIR/env" <"$SERVICES_DIR/stdin" >"$SERVICES_DIR/out.log" 2>&1) &
   SERVICES_PID=$!
   exec {SERVICES_STDIN_FD}>"$SERVICES_DIR/stdin"
@@ -42,7 +42,7 @@ services_up() {
   done
   if ! grep -q '^ready' "$SERVICES_DIR/out.log" 2>/dev/null; then
     tail -n 30 "$SERVICES_DIR/out.log" >&2 || true
-    die "PostgreSQL/Redis for the image test did not start (app/test/support helpers; log above)"
+    die "PostgreSQL/Redis for the image test did not start (app/local helpers; log above)"
   fi
   log "backing services: $(grep '^ready' "$SERVICES_DIR/out.log" | cut -d' ' -f2-)"
   SERVICES_ENDPOINT="$(grep '^ready' "$SERVICES_DIR/out.log" | sed -n 's/.* endpoint=\([A-Za-z0-9_-]*\).*/\1/p')"

@@ -1,6 +1,6 @@
 /**
  * Runs every policy of the pack on the resources the real program registers under mocks,
- * for one stack (one stack per process: see test/support/run-program.ts). Prints the
+ * for one stack (one stack per process: see tools/mock-runner/run-program.ts). Prints the
  * violations as JSON on the last line.
  *
  * Mocks do not report dependencies, so `propertyDependencies` are rebuilt the way the
@@ -11,7 +11,7 @@
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policies } from "../../policy/policies";
-import { RecordedResource, runProgram } from "../support/run-program";
+import { RecordedResource, runProgram } from "../../tools/mock-runner/run-program";
 import { checkResource, checkStack, resource } from "./fakes";
 
 function unwrapSecrets(value: unknown): unknown {

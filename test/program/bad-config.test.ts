@@ -4,9 +4,9 @@
  */
 import * as assert from "assert";
 import { ConfigError } from "../../lib/problems";
-import { RecordingMocks } from "../support/mocks";
-import { programTarget } from "../support/program-target";
-import { runProgram } from "../support/run-program";
+import { RecordingMocks } from "../../tools/mock-runner/mocks";
+import { programTarget } from "../../tools/mock-runner/program-target";
+import { runProgram } from "../../tools/mock-runner/run-program";
 
 const target = programTarget();
 

@@ -12,8 +12,8 @@ import { APP_ENV_NAMES, APP_PORT, APP_SECRET_NAMES, HEALTH_CHECK_PATH } from "..
 import { autonameFits, NAME_LIMITS, resourcePrefix } from "../../lib/names";
 import { parseSettings, PROJECT_KEYS, Settings } from "../../lib/settings";
 import { SHUTDOWN } from "../../lib/shutdown";
-import { ProgramRun, RecordedResource, runProgram } from "../support/run-program";
-import { programTarget } from "../support/program-target";
+import { ProgramRun, RecordedResource, runProgram } from "../../tools/mock-runner/run-program";
+import { programTarget } from "../../tools/mock-runner/program-target";
 
 const target = programTarget();
 

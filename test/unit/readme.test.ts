@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { readProjectFile } from "../support/stack-config";
+import { readProjectFile } from "../../tools/mock-runner/stack-config";
 
 const README = fs.readFileSync(path.resolve(__dirname, "..", "..", "README.md"), "utf8");
 

@@ -3,7 +3,7 @@ import * as fc from "fast-check";
 import { isValidFargateSize } from "../../lib/fargate";
 import { ConfigError, formatProblems } from "../../lib/problems";
 import { parseSettings, PROJECT_KEYS, RawConfig } from "../../lib/settings";
-import { loadStackConfig } from "../support/stack-config";
+import { loadStackConfig } from "../../tools/mock-runner/stack-config";
 
 /** Raw config as config.ts would read it for a stack: short keys plus aws:region. */
 function rawFor(stack: string, overrides: Record<string, string | undefined> = {}): RawConfig {

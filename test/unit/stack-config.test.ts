@@ -4,11 +4,11 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { OPTIONAL_KEYS, PROJECT_KEYS } from "../../lib/settings";
-import { listStacks, loadStackConfig, readProjectFile } from "../support/stack-config";
+import { listStacks, loadStackConfig, readProjectFile } from "../../tools/mock-runner/stack-config";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-describe("stack config loader (test/support/stack-config) agrees with the Pulumi CLI", () => {
+describe("stack config loader (tools/mock-runner/stack-config) agrees with the Pulumi CLI", () => {
     const project = readProjectFile();
 
     it("Pulumi.yaml declares exactly the keys the program reads, each with type, description and default", () => {

@@ -1,5 +1,5 @@
 /** Mocha root hooks: the real servers live for the whole run. */
-import { fixture, startFixture, stopFixture } from "./fixture";
+import { fixture, startFixture, stopFixture } from "../../local/fixture";
 
 export const mochaHooks = {
     async beforeAll(this: Mocha.Context): Promise<void> {

@@ -10,10 +10,10 @@
  * and diffs the results.
  */
 import { spawnSync } from "child_process";
-import { runProgram } from "../test/support/run-program";
-import { PlanArgs, parsePlanArgs } from "./plan-args";
-import { formatDiff, formatPlan } from "./plan-format";
-import { Plan, buildPlan } from "./plan-model";
+import { runProgram } from "../mock-runner/run-program";
+import { PlanArgs, parsePlanArgs } from "./args";
+import { formatDiff, formatPlan } from "./format";
+import { Plan, buildPlan } from "./model";
 
 /** Failures whose message is the whole story: bad config (as a preview prints it), bad arguments. */
 function isExpected(e: unknown): e is Error {

@@ -1,6 +1,6 @@
 /**
  * A fleet on loopback: real Postgres, Redis and the upstream stub (the app's own test
- * support, app/test/support), N instances of the production build (`node server.js` in
+ * support, app/local), N instances of the production build (`node server.js` in
  * app/.next/standalone, as the image runs it) and the round-robin proxy in front.
  *
  *   npm run loadtest:local -- --rps 300 --duration 10s [other loadtest options]
@@ -15,9 +15,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { main } from "./loadtest";
-import { startRoundRobinProxy } from "./loadtest-proxy";
+import { startRoundRobinProxy } from "./proxy";
 
-export const APP_DIR = path.resolve(__dirname, "..", "app");
+export const APP_DIR = path.resolve(__dirname, "..", "..", "app");
 
 /** Why a local fleet cannot start here, or null when it can. */
 export function localFleetUnavailable(): string | null {
@@ -47,8 +47,8 @@ export interface LocalFleet {
 }
 
 export async function startLocalFleet(instances: number): Promise<LocalFleet> {
-    const fixtureModule = await import("../app/test/support/fixture");
-    const appModule = await import("../app/test/support/app");
+    const fixtureModule = await import("../../app/local/fixture");
+    const appModule = await import("../../app/local/app");
     await fixtureModule.startFixture();
     const started: { stop(): Promise<unknown> }[] = [];
     try {

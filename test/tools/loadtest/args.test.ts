@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatArgProblems, gatewayUrl, parseArgs } from "../../scripts/loadtest-args";
+import { formatArgProblems, gatewayUrl, parseArgs } from "../../../tools/loadtest/args";
 
 const OK = ["--url", "http://127.0.0.1:8080", "--rps", "2000", "--duration", "60s"];
 

@@ -1,15 +1,15 @@
 /**
  * The offline plan as data: what a run of the program under mocks tells a reviewer.
  * Pure (no Pulumi import, no I/O), so formatting and diffing are tested on plain values;
- * scripts/plan.ts produces it from test/support/run-program.ts.
+ * tools/plan/plan.ts produces it from tools/mock-runner/run-program.ts.
  */
-import { CapacityPlan } from "../lib/capacity";
-import { resourcePrefix } from "../lib/names";
-import { RecordedResource as MockedResource } from "../test/support/mocks";
+import { CapacityPlan } from "../../lib/capacity";
+import { resourcePrefix } from "../../lib/names";
+import { RecordedResource as MockedResource } from "../mock-runner/mocks";
 
-export type { CapacityPlan } from "../lib/capacity";
+export type { CapacityPlan } from "../../lib/capacity";
 
-/** A resource as the program registered it (test/support/mocks.ts), with its parent URN when a recorder knows it. */
+/** A resource as the program registered it (tools/mock-runner/mocks.ts), with its parent URN when a recorder knows it. */
 export type RecordedResource = MockedResource & { readonly parent?: string };
 
 export interface PlannedResource {

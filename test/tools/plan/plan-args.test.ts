@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { parsePlanArgs } from "../../scripts/plan-args";
+import { parsePlanArgs } from "../../../tools/plan/args";
 
 describe("offline plan: arguments", () => {
     it("reads --stack, repeated --set and --json", () => {

@@ -3,11 +3,11 @@
  *
  * Load-tests a deployed fleet at a fixed arrival rate and exits 0 only when every
  * threshold holds (error rate, p95 latency, optionally how many instances answered).
- * See `--help` and scripts/loadtest-args.ts for the options.
+ * See `--help` and tools/loadtest/args.ts for the options.
  */
-import { formatArgProblems, LoadTestOptions, parseArgs, USAGE } from "./loadtest-args";
-import { jsonRpcBody, runLoad } from "./loadtest-run";
-import { evaluate, ms, pct, Summary, summarize, Verdict } from "./loadtest-stats";
+import { formatArgProblems, LoadTestOptions, parseArgs, USAGE } from "./args";
+import { jsonRpcBody, runLoad } from "./run";
+import { evaluate, ms, pct, Summary, summarize, Verdict } from "./stats";
 
 export const EXIT = { pass: 0, thresholdFailed: 1, usage: 2 } as const;
 

@@ -7,7 +7,7 @@
  *               .next/standalone with .next/static and public beside it (app/Dockerfile).
  * (b′) prod-next the same build with API_ROUTER=next: /api/* through Next's route
  *               handlers instead of the lean router, to show what the lean server buys.
- * (c)  ceiling  bare node:http answering the same JSON (bench/ceiling-server.ts).
+ * (c)  ceiling  bare node:http answering the same JSON (tools/bench/ceiling-server.ts).
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -31,7 +31,7 @@ export const TARGETS: Readonly<Record<TargetId, Target>> = {
     ceiling: { id: "ceiling", letter: "c", label: "bare node:http (ceiling)" },
 };
 
-export const ROOT = path.resolve(__dirname, "..");
+export const ROOT = path.resolve(__dirname, "..", "..");
 export const APP_DIR = path.join(ROOT, "app");
 
 /** Builds the app when it has no standalone build (or when asked to). */
@@ -79,11 +79,11 @@ export function stageDevApp(dir: string): string {
 }
 
 /**
- * bench/ceiling-server.ts as plain JavaScript: run under ts-node it would carry the
+ * tools/bench/ceiling-server.ts as plain JavaScript: run under ts-node it would carry the
  * TypeScript compiler in memory (~100 MiB) and its RSS would not be Node's.
  */
 function stageCeiling(workDir: string): string {
-    const source = fs.readFileSync(path.join(ROOT, "bench", "ceiling-server.ts"), "utf8");
+    const source = fs.readFileSync(path.join(ROOT, "tools", "bench", "ceiling-server.ts"), "utf8");
     const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
     const file = path.join(workDir, "ceiling-server.js");
     fs.writeFileSync(file, js.outputText);

@@ -9,7 +9,7 @@ import { freePort, waitFor } from "./ports";
 import { APP_DB, APP_PASSWORD, APP_USER, type PgServer } from "./postgres";
 import { REDIS_PASSWORD, type RedisServer } from "./redis";
 
-export const STANDALONE = path.resolve(__dirname, "..", "..", ".next", "standalone");
+export const STANDALONE = path.resolve(__dirname, "..", ".next", "standalone");
 
 export interface Servers {
     readonly pg: PgServer;

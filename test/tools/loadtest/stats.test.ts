@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import type { RunResult } from "../../scripts/loadtest-run";
-import { hasRpcError } from "../../scripts/loadtest-run";
-import { evaluate, percentile, summarize } from "../../scripts/loadtest-stats";
+import type { RunResult } from "../../../tools/loadtest/run";
+import { hasRpcError } from "../../../tools/loadtest/run";
+import { evaluate, percentile, summarize } from "../../../tools/loadtest/stats";
 
 function run(latencies: number[], errors: number, instances: Record<string, number>): RunResult {
     return {

@@ -3,7 +3,7 @@
  * root hook), plus helpers to register endpoints. Tests that stop a server bring it back.
  */
 import { Pool } from "pg";
-import { ensureSchema } from "../../lib/db";
+import { ensureSchema } from "../lib/db";
 import { APP_DB, APP_PASSWORD, APP_USER, PgServer } from "./postgres";
 import { RedisServer } from "./redis";
 import { UpstreamStub } from "./upstream-stub";
@@ -22,7 +22,7 @@ let current: Fixture | undefined;
 
 export function fixture(): Fixture {
     if (current === undefined) {
-        throw new Error("fixture not started: run the tests through mocha with test/support/hooks.ts");
+        throw new Error("fixture not started: run the tests through mocha with app/test/support/hooks.ts");
     }
     return current;
 }

@@ -1,12 +1,12 @@
 /**
  * Loopback stand-ins for a fleet's tasks: small JSON-RPC backends that name themselves
  * in `x-instance-id`. The round-robin proxy in front of them (the ALB's part) lives in
- * scripts/loadtest-proxy.ts, shared with the manual local-fleet run.
+ * tools/loadtest/proxy.ts, shared with the manual local-fleet run.
  */
 import http from "node:http";
-import { listen, Listening } from "../../scripts/loadtest-proxy";
+import { listen, Listening } from "../../../tools/loadtest/proxy";
 
-export { Listening, startRoundRobinProxy } from "../../scripts/loadtest-proxy";
+export { Listening, startRoundRobinProxy } from "../../../tools/loadtest/proxy";
 
 export interface BackendBehaviour {
     readonly id: string;

@@ -4,8 +4,8 @@
  * saying why, where the app is not built or the servers are not installed.
  */
 import assert from "node:assert/strict";
-import { main } from "../../scripts/loadtest";
-import { LocalFleet, localFleetUnavailable, startLocalFleet } from "../../scripts/loadtest-local-fleet";
+import { main } from "../../../tools/loadtest/loadtest";
+import { LocalFleet, localFleetUnavailable, startLocalFleet } from "../../../tools/loadtest/local-fleet";
 
 async function loadtest(args: string[]): Promise<{ code: number; out: string }> {
     let out = "";

@@ -2,7 +2,7 @@
  * Text for the offline plan: the capacity table with its arithmetic, the resources by
  * component, and the differences between two plans. Pure string building.
  */
-import { CapacityPlan, Plan, PlannedResource, capacityKeys } from "./plan-model";
+import { CapacityPlan, Plan, PlannedResource, capacityKeys } from "./model";
 
 function table(rows: readonly (readonly string[])[]): string[] {
     const widths: number[] = [];

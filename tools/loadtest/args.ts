@@ -4,7 +4,7 @@
  * Every problem names the option, what was given and what is allowed; all problems are
  * reported together, like the program's config validation.
  */
-import type { RunConfig } from "./loadtest-run";
+import type { RunConfig } from "./run";
 
 /** The run's shape (target, rate, timings) plus what only the CLI decides. */
 export interface LoadTestOptions extends Omit<RunConfig, "body" | "instanceHeader"> {

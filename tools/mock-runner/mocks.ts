@@ -82,7 +82,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             case "aws:index/getRegion:getRegion":
                 return { name: REGION, region: REGION, id: REGION };
             default:
-                throw new Error(`unexpected call to ${args.token} in the program under test; add it to test/support/mocks.ts deliberately`);
+                throw new Error(`unexpected call to ${args.token} in the program under test; add it to tools/mock-runner/mocks.ts deliberately`);
         }
     }
 }

@@ -6,11 +6,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { jsonRpcBody, runLoad, RunConfig } from "../../scripts/loadtest-run";
-import { evaluate, summarize } from "../../scripts/loadtest-stats";
+import { jsonRpcBody, runLoad, RunConfig } from "../../../tools/loadtest/run";
+import { evaluate, summarize } from "../../../tools/loadtest/stats";
 import { Listening, startBackend, startRoundRobinProxy } from "./support";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = path.resolve(__dirname, "../../..");
 
 function config(url: string, overrides: Partial<RunConfig> = {}): RunConfig {
     return {
@@ -40,7 +40,7 @@ async function fleet(...backends: Parameters<typeof startBackend>[0][]): Promise
 /** Runs the CLI as `npm run loadtest` would, and returns its exit code and output. */
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/loadtest.ts", ...args], {
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/loadtest/loadtest.ts", ...args], {
             cwd: ROOT,
             stdio: ["ignore", "pipe", "pipe"],
         });

@@ -2,8 +2,8 @@
  * Turns a raw run into a summary and checks it against thresholds. Pure, so the
  * threshold logic is tested with made-up numbers.
  */
-import type { Thresholds } from "./loadtest-args";
-import type { RunResult } from "./loadtest-run";
+import type { Thresholds } from "./args";
+import type { RunResult } from "./run";
 
 export interface Summary {
     readonly scheduled: number;

@@ -6,10 +6,10 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = path.resolve(__dirname, "..", "..", "..");
 
 function plan(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "scripts", "plan.ts"), ...args], {
+    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "plan", "plan.ts"), ...args], {
         cwd: ROOT,
         encoding: "utf8",
         // No way out: the plan must not need AWS or Pulumi credentials.

@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { diffPlans, formatCapacity, formatDiff, formatResources } from "../../scripts/plan-format";
-import { resourcePrefix } from "../../lib/names";
-import { Plan, RecordedResource, buildPlan, groupByComponent, settingsOf, stackNeutralName, toCapacityPlan } from "../../scripts/plan-model";
+import { diffPlans, formatCapacity, formatDiff, formatResources } from "../../../tools/plan/format";
+import { resourcePrefix } from "../../../lib/names";
+import { Plan, RecordedResource, buildPlan, groupByComponent, settingsOf, stackNeutralName, toCapacityPlan } from "../../../tools/plan/model";
 
 const capacity = { replicas: 4, maxReplicas: 8, peakTasks: 16, dbMaxConnections: 410, dbReservedConnections: 10, poolPerTask: 25, peakConnections: 410 };
 

@@ -1,12 +1,12 @@
 /**
  * Postgres, Redis and the upstream stub for the benchmark, from the app's own test
- * support (app/test/support): the same servers its tests run against, not a copy.
+ * support (app/local): the same servers its tests run against, not a copy.
  * They are started from the benchmark process, so they inherit its CPU pinning (core 0).
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { contractEnv } from "../app/test/support/app";
-import { addEndpoint, fixture, startFixture, stopFixture } from "../app/test/support/fixture";
+import { contractEnv } from "../../app/local/app";
+import { addEndpoint, fixture, startFixture, stopFixture } from "../../app/local/fixture";
 import { ROOT } from "./targets";
 
 export interface Services {
@@ -20,7 +20,7 @@ export interface Services {
 export async function startServices(): Promise<Services> {
     await startFixture();
     const f = fixture();
-    const upstream = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "bench", "upstream-process.ts")], {
+    const upstream = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "bench", "upstream-process.ts")], {
         cwd: ROOT,
         stdio: ["ignore", "pipe", "inherit"],
     });

@@ -5,7 +5,8 @@
  * is below the nominal RAM, so the measured defaults are lower than nominal arithmetic
  * (2 GiB → 198, 4 GiB → 413, 8 GiB → 856). We set `max_connections` explicitly to the
  * value below, rounded down from those measurements, so it never asks for more memory
- * per connection than the default would. Source: FACTS.md.
+ * per connection than the default would. Source: the Amazon RDS User Guide, "Maximum
+ * number of database connections" (the formula), and defaults measured on instances.
  */
 
 /** Nominal memory (GiB) → safe max_connections. */

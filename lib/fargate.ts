@@ -1,7 +1,7 @@
 /**
  * Fargate task sizes. AWS accepts only these CPU → memory (MiB) combinations; anything
  * else fails at `RegisterTaskDefinition`, long after `pulumi preview` said it was fine.
- * Source: FACTS.md / the ECS task-definition docs ("Task size").
+ * Source: the Amazon ECS Developer Guide, task definition parameters, "Task size".
  */
 
 interface MemoryRange {

@@ -38,6 +38,33 @@ describe("GitHub workflows", () => {
         assert.deepStrictEqual(workflowFiles(), ["checks.yml", "deploy.yml", "pull-request.yml"]);
     });
 
+    /**
+     * The first major of each action whose runtime is Node 24 (GitHub removed the Node 20
+     * actions runtime in 2026): actions/checkout v5 (actions/checkout#2238), actions/setup-node
+     * v5, aws-actions/configure-aws-credentials v5, pulumi/actions v7 (pulumi/actions#1404).
+     */
+    const NODE24_MAJORS: Readonly<Record<string, number>> = {
+        "actions/checkout": 5,
+        "actions/setup-node": 5,
+        "aws-actions/configure-aws-credentials": 5,
+        "pulumi/actions": 7,
+    };
+    for (const w of workflows) {
+        it(`${w.file} uses only actions on the Node 24 runtime and sets up Node 24`, () => {
+            for (const step of w.steps) {
+                if (!step.uses || step.uses.startsWith("./")) continue;
+                const [name, ref] = step.uses.split("@");
+                const min = NODE24_MAJORS[name ?? ""];
+                assert.ok(min !== undefined, `${w.file}: ${step.uses} is not in the reviewed list of actions (add it with its Node 24 major)`);
+                const major = Number(/^v(\d+)/.exec(ref ?? "")?.[1]);
+                assert.ok(major >= min, `${w.file}: ${step.uses} runs on Node 20; use ${name}@v${min} or later`);
+                if (name === "actions/setup-node") {
+                    assert.strictEqual(String(step.with["node-version"]), "24", `${w.file}: setup-node must install Node 24 (the image's runtime)`);
+                }
+            }
+        });
+    }
+
     for (const w of workflows) {
         it(`${w.file} passes the GitHub workflow schema (@action-validator/core)`, () => {
             assert.deepStrictEqual(schemaErrors(w.text), []);

@@ -3,17 +3,17 @@
  * validate function directly (constructing a PolicyPack starts a gRPC server).
  */
 import { Policies } from "@pulumi/policy";
-import { connectionBudget } from "./connectionBudget";
-import { cacheEncryptedAtRest, cacheTlsAndAuth, databaseBackups, databaseEncrypted, databasePrivate } from "./dataStores";
-import { prodDeletionProtection } from "./deletionProtection";
+import { connectionBudget } from "./connection-budget";
+import { cacheEncryptedAtRest, cacheTlsAndAuth, databaseBackups, databaseEncrypted, databasePrivate } from "./data-stores";
+import { prodDeletionProtection } from "./deletion-protection";
 import { noPublicIngress } from "./ingress";
-import { noSecretsInTaskEnvironment } from "./taskSecrets";
+import { noSecretsInTaskEnvironment } from "./task-secrets";
 
-export { connectionBudget } from "./connectionBudget";
-export { cacheEncryptedAtRest, cacheTlsAndAuth, databaseBackups, databaseEncrypted, databasePrivate } from "./dataStores";
-export { prodDeletionProtection } from "./deletionProtection";
+export { connectionBudget } from "./connection-budget";
+export { cacheEncryptedAtRest, cacheTlsAndAuth, databaseBackups, databaseEncrypted, databasePrivate } from "./data-stores";
+export { prodDeletionProtection } from "./deletion-protection";
 export { noPublicIngress } from "./ingress";
-export { noSecretsInTaskEnvironment } from "./taskSecrets";
+export { noSecretsInTaskEnvironment } from "./task-secrets";
 
 export const policies: Policies = [
     connectionBudget,

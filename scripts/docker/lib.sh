@@ -23,10 +23,17 @@ as_root() {
   else die "need root for: $* (run as root or install sudo)"; fi
 }
 
-# The image the Dockerfile builds FROM (first FROM line), e.g. node:20-bookworm-slim.
+# The official image the Dockerfile builds FROM: the default of its `ARG BASE_IMAGE=...`
+# (e.g. node:24-bookworm-slim).
 dockerfile_base_image() {
   [ -f "$DOCKERFILE" ] || die "no Dockerfile at $DOCKERFILE"
-  awk 'toupper($1)=="FROM" { print $2; exit }' "$DOCKERFILE"
+  awk 'toupper($1)=="ARG" && $2 ~ /^BASE_IMAGE=/ { sub(/^BASE_IMAGE=/, "", $2); print $2; exit }' "$DOCKERFILE"
+}
+
+# The private name of the locally built stand-in for that image. Never the official name:
+# a machine that builds the stand-in and later runs `pulumi up` must not ship it.
+local_base_image() {
+  printf 'webfleet-local/%s\n' "$(dockerfile_base_image)"
 }
 
 # True while process $1 exists and is not a zombie (a dead child nobody reaped yet).

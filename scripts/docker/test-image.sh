@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run test:image`: build app/Dockerfile with the classic builder and prove the image
 # works: /api/health and /api/ready answer, static assets are served, the server is not
-# root, the HEALTHCHECK passes, dev dependencies are absent, the version reaches Next's
+# root, it runs the Node.js major of the Dockerfile's base, the HEALTHCHECK passes, dev
+# dependencies are absent, the version reaches Next's
 # deploymentId, and SIGTERM with a request in flight answers it and exits 0 quickly.
 # Runs on machines with no registry access (engine.sh, base-image.sh); see README.md.
 #
@@ -79,12 +80,14 @@ trap cleanup EXIT
 mkdir -p "$LOG_DIR"
 
 # ---- 2. base image (local stand-in for the official one, cached) -------------------------
-BASE="$(dockerfile_base_image)"
+# Built under a private name (never the official one) and passed as BASE_IMAGE.
+OFFICIAL_BASE="$(dockerfile_base_image)"
+BASE="$(local_base_image)"
 T="$(now_s)"
 if docker image inspect "$BASE" >/dev/null 2>&1; then
-  log "base image $BASE present"
+  log "base image $BASE present (stand-in for $OFFICIAL_BASE)"
 else
-  log "base image $BASE missing: pulling is impossible here, building it locally"
+  log "base image $BASE missing: building the stand-in for $OFFICIAL_BASE"
   bash "$DOCKER_SCRIPTS_DIR/base-image.sh" "$BASE"
 fi
 timing base_image "$(elapsed "$T")"
@@ -93,7 +96,7 @@ timing base_image "$(elapsed "$T")"
 T="$(now_s)"
 BUILD_LOG="$LOG_DIR/build.log"
 log "docker build $TAG (APP_VERSION=$APP_VERSION), log: $BUILD_LOG"
-if ! DOCKER_BUILDKIT=0 docker build --network host --pull=false \
+if ! DOCKER_BUILDKIT=0 docker build --network host --pull=false --build-arg "BASE_IMAGE=$BASE" \
     --build-arg "APP_VERSION=$APP_VERSION" -t "$TAG" -f "$DOCKERFILE" "$APP_DIR" >"$BUILD_LOG" 2>&1; then
   tail -n 40 "$BUILD_LOG" >&2
   die "docker build failed (full log: $BUILD_LOG)"
@@ -101,7 +104,7 @@ fi
 # Keep the deps and build stages tagged (instant: cached) so the prune at the end keeps
 # them as cache for the next run and removes only older, untagged stage images.
 for stage in deps build; do
-  DOCKER_BUILDKIT=0 docker build --network host --pull=false --target "$stage" \
+  DOCKER_BUILDKIT=0 docker build --network host --pull=false --target "$stage" --build-arg "BASE_IMAGE=$BASE" \
     --build-arg "APP_VERSION=$APP_VERSION" -t "${TAG%%:*}:cache-$stage" -f "$DOCKERFILE" "$APP_DIR" >>"$BUILD_LOG" 2>&1 \
     || die "tagging the $stage stage failed (log: $BUILD_LOG)"
 done
@@ -121,6 +124,10 @@ echo "image checks: $TAG"
 BK="$(grep -nE '^[[:space:]]*#[[:space:]]*syntax=|--mount|--link|--chmod|--security|<<' "$DOCKERFILE" || true)"
 [ -z "$BK" ] && pass "Dockerfile has no BuildKit-only syntax (syntax=, --mount, --link, --chmod, heredocs)" \
   || fail "BuildKit-only syntax in $DOCKERFILE: $BK"
+WANT_NODE="${OFFICIAL_BASE#*:}"; WANT_NODE="${WANT_NODE%%[-.]*}"
+IMG_NODE="$(docker run --rm --network none --entrypoint node "$TAG" -p 'process.versions.node' 2>/dev/null || true)"
+[ -n "$IMG_NODE" ] && [ "${IMG_NODE%%.*}" = "$WANT_NODE" ] && pass "image runs Node v$IMG_NODE (the Dockerfile's base: $OFFICIAL_BASE)" \
+  || fail "image runs Node '${IMG_NODE:-none}', expected major $WANT_NODE ($OFFICIAL_BASE)"
 CMD_JSON="$(docker image inspect -f '{{json .Config.Cmd}}' "$TAG")"
 [ "$CMD_JSON" = '["node","server.js"]' ] && pass "CMD is node server.js (production standalone server)" \
   || fail "CMD is $CMD_JSON, expected [\"node\",\"server.js\"]"

@@ -134,12 +134,12 @@ describe("gateway (production build, one instance)", () => {
     });
 
     it("upstream slow → 504 after UPSTREAM_TIMEOUT_MS", async () => {
+        // The stub answers 200 after 1.5 s: a 504 shows the gateway gave up first, with no
+        // clock in the assertion (the verdict must not depend on the machine's load).
         fixture().upstream.behaviour = { delayMs: 1500, fault: "none" };
-        const started = Date.now();
         const r = await rpc(app.port, endpoint, { jsonrpc: "2.0", id: 6, method: "eth_getBalance", params: [] });
         assert.equal(r.status, 504);
         assert.equal(rpcError(r).code, -32003);
-        assert.ok(Date.now() - started < 1400, "must not wait for the slow upstream");
     });
 
     it("upstream HTTP 500 or garbage → 502", async () => {

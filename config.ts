@@ -1,12 +1,15 @@
 /**
  * The only reader of `pulumi.Config`. Reads every key once, validates them all together
- * (lib/settings.ts), and either returns frozen, typed Settings or throws one ConfigError
- * that lists every bad key, the value given and what is allowed — before any resource
- * exists, so `pulumi preview` fails with the whole list.
+ * (lib/settings.ts, with the keys declared in lib/config-keys.ts), then computes the
+ * connection budget from the settings (lib/capacity.ts). Either returns frozen, typed
+ * Settings and the capacity plan, or throws one ConfigError that lists every bad key, the
+ * value given and what is allowed — before any resource exists, so `pulumi preview` fails
+ * with the whole list.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { CapacityPlan, planCapacity } from "./lib/capacity";
 import { ConfigError } from "./lib/problems";
 import { parseSettings, PROJECT_KEYS, RawConfig, Settings } from "./lib/settings";
 
@@ -23,12 +26,23 @@ export function readRawConfig(): RawConfig {
     return raw;
 }
 
-export function loadSettings(): Settings {
-    const result = parseSettings(readRawConfig(), {
+export interface FleetConfig {
+    readonly settings: Settings;
+    /** The connection budget for these settings: pool per task, peak tasks and connections. */
+    readonly capacity: CapacityPlan;
+}
+
+export function loadConfig(): FleetConfig {
+    const parsed = parseSettings(readRawConfig(), {
         dockerfileExists: (appPath) => fs.existsSync(path.join(PROJECT_DIR, appPath, "Dockerfile")),
     });
-    if (!result.ok) {
-        throw new ConfigError(result.problems, pulumi.getStack());
+    if (!parsed.ok) {
+        throw new ConfigError(parsed.problems, pulumi.getStack());
     }
-    return result.settings;
+    // Checked after the settings: the budget's advice only makes sense once every input is valid.
+    const capacity = planCapacity(parsed.settings);
+    if (!capacity.ok) {
+        throw new ConfigError(capacity.problems, pulumi.getStack());
+    }
+    return { settings: parsed.settings, capacity: capacity.plan };
 }

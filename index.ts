@@ -12,21 +12,24 @@ import { Network } from "./components/network";
 import { SecurityGroups } from "./components/security-groups";
 import { WebImage } from "./components/web-image";
 import { WebService } from "./components/web-service";
-import { loadSettings, PROJECT_DIR } from "./config";
+import { loadConfig, PROJECT_DIR } from "./config";
 import { APP_PORT, AppEnvName, AppSecretName, HEALTH_CHECK_PATH } from "./lib/app-contract";
 import { sourceHash } from "./lib/app-version";
 import { databaseName, resourcePrefix } from "./lib/names";
 import { SHUTDOWN } from "./lib/shutdown";
 
-const settings = loadSettings();
+// The connection budget (lib/capacity.ts) is computed by config.ts from the settings.
+const { settings, capacity: plan } = loadConfig();
 const prefix = resourcePrefix(pulumi.getProject(), pulumi.getStack());
 const appVersion = sourceHash(path.join(PROJECT_DIR, settings.appPath));
-const plan = settings.capacity;
 
 const network = new Network(`${prefix}-net`, {
     azCount: settings.azCount,
     natGatewayPerAz: settings.natGatewayPerAz,
-    existing: settings.existingVpc,
+    existing:
+        settings.vpcId === undefined
+            ? undefined
+            : { vpcId: settings.vpcId, publicSubnetIds: settings.publicSubnetIds, privateSubnetIds: settings.privateSubnetIds },
 });
 
 const firewall = new SecurityGroups(`${prefix}-sg`, {
@@ -42,30 +45,30 @@ const image = new WebImage(`${prefix}-image`, {
     context: settings.appPath,
     appVersion,
     cpuArchitecture: settings.cpuArchitecture,
-    forceDelete: !settings.deletionProtection,
+    deletionProtection: settings.deletionProtection,
 });
 
 const cache = new Cache(`${prefix}-cache`, {
-    engine: settings.cache.engine,
-    nodeType: settings.cache.nodeType,
-    multiAz: settings.cache.multiAz,
+    engine: settings.cacheEngine,
+    nodeType: settings.cacheNodeType,
+    multiAz: settings.cacheMultiAz,
     subnetIds: network.privateSubnetIds,
     securityGroupId: firewall.cacheSecurityGroupId,
-    protectData: settings.deletionProtection,
+    deletionProtection: settings.deletionProtection,
 });
 
 const dbName = databaseName(prefix);
 const database = new Database(`${prefix}-db`, {
-    instanceClass: settings.db.instanceClass,
-    engineVersion: settings.db.engineVersion,
-    allocatedStorageGb: settings.db.allocatedStorageGb,
-    backupRetentionDays: settings.db.backupRetentionDays,
-    multiAz: settings.db.multiAz,
+    instanceClass: settings.dbInstanceClass,
+    engineVersion: settings.dbEngineVersion,
+    allocatedStorageGb: settings.dbAllocatedStorageGb,
+    backupRetentionDays: settings.dbBackupRetentionDays,
+    multiAz: settings.dbMultiAz,
     maxConnections: plan.dbMaxConnections,
     dbName,
     subnetIds: network.privateSubnetIds,
     securityGroupId: firewall.dbSecurityGroupId,
-    protectData: settings.deletionProtection,
+    deletionProtection: settings.deletionProtection,
 });
 
 const environment: Record<AppEnvName, pulumi.Input<string>> = {

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CacheEngine } from "../lib/settings";
 import { storedSecret } from "./stored-secret";
+
+export type CacheEngine = "redis" | "valkey";
 
 export interface CacheArgs {
     readonly engine: CacheEngine;
@@ -11,7 +12,7 @@ export interface CacheArgs {
     readonly subnetIds: pulumi.Input<string>[];
     readonly securityGroupId: pulumi.Input<string>;
     /** Take a final snapshot on delete, keep the auth-token secret recoverable for 30 days. */
-    readonly protectData: boolean;
+    readonly deletionProtection: boolean;
 }
 
 /** Engine version and matching default parameter group; cluster mode stays off (some Next.js cache handlers break with it). */
@@ -42,7 +43,7 @@ export class Cache extends pulumi.ComponentResource {
             length: 64,
             special: "!&#$^<>-",
             description: "webfleet Redis auth token (REDIS_AUTH_TOKEN)",
-            recoveryWindowInDays: args.protectData ? 30 : 0,
+            recoveryWindowInDays: args.deletionProtection ? 30 : 0,
         });
         const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, {
             description: "webfleet cache: private subnets",
@@ -66,8 +67,8 @@ export class Cache extends pulumi.ComponentResource {
             authToken: token.value,
             subnetGroupName: subnets.name,
             securityGroupIds: [args.securityGroupId],
-            snapshotRetentionLimit: args.protectData ? 7 : 0,
-            finalSnapshotIdentifier: args.protectData ? `${name}-final` : undefined,
+            snapshotRetentionLimit: args.deletionProtection ? 7 : 0,
+            finalSnapshotIdentifier: args.deletionProtection ? `${name}-final` : undefined,
             autoMinorVersionUpgrade: true,
         }, { parent: this });
 

@@ -16,7 +16,7 @@ export interface DatabaseArgs {
     readonly subnetIds: pulumi.Input<string>[];
     readonly securityGroupId: pulumi.Input<string>;
     /** Deletion protection, a final snapshot on delete, and a recoverable password secret. */
-    readonly protectData: boolean;
+    readonly deletionProtection: boolean;
 }
 
 export const DB_PORT = 5432;
@@ -43,7 +43,7 @@ export class Database extends pulumi.ComponentResource {
             length: 40,
             special: "!#$%^&*()-_=+[]{}<>:?",
             description: "webfleet PostgreSQL master password (PGPASSWORD)",
-            recoveryWindowInDays: args.protectData ? 30 : 0,
+            recoveryWindowInDays: args.deletionProtection ? 30 : 0,
         });
         const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, {
             description: "webfleet database: private subnets",
@@ -80,10 +80,10 @@ export class Database extends pulumi.ComponentResource {
             multiAz: args.multiAz,
             backupRetentionPeriod: args.backupRetentionDays,
             copyTagsToSnapshot: true,
-            deletionProtection: args.protectData,
-            skipFinalSnapshot: !args.protectData,
+            deletionProtection: args.deletionProtection,
+            skipFinalSnapshot: !args.deletionProtection,
             // Without an identifier, replace or destroy fails when skipFinalSnapshot is false.
-            finalSnapshotIdentifier: args.protectData ? `${name}-final` : undefined,
+            finalSnapshotIdentifier: args.deletionProtection ? `${name}-final` : undefined,
             autoMinorVersionUpgrade: true,
             enabledCloudwatchLogsExports: ["postgresql"],
         }, { parent: this });

@@ -1,7 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ExistingVpc } from "../lib/settings";
 import { planSubnets, VPC_CIDR } from "../lib/subnets";
+
+/** An existing VPC to deploy into, as its ids. */
+export interface ExistingVpc {
+    readonly vpcId: string;
+    /** For the ALB: at least 2, in different AZs, routed to an internet gateway. */
+    readonly publicSubnetIds: readonly string[];
+    /** For tasks, RDS and Redis: at least 2, in different AZs, with a NAT route for egress. */
+    readonly privateSubnetIds: readonly string[];
+}
 
 export interface NetworkArgs {
     /** How many availability zones to spread over (the ALB needs at least 2). */

@@ -10,8 +10,8 @@ export interface WebImageArgs {
     readonly appVersion: string;
     /** Must match the task's runtimePlatform, or tasks fail with "exec format error". */
     readonly cpuArchitecture: CpuArchitecture;
-    /** Let `pulumi destroy` remove the repository with its images (dev only). */
-    readonly forceDelete: boolean;
+    /** Keep the repository on `pulumi destroy` while it holds images; off lets destroy remove both (dev). */
+    readonly deletionProtection: boolean;
     /** How many images to keep; older ones are expired by the lifecycle policy. */
     readonly keepImages?: number;
 }
@@ -29,7 +29,7 @@ export class WebImage extends pulumi.ComponentResource {
             imageScanningConfiguration: { scanOnPush: true },
             imageTagMutability: "MUTABLE", // tasks pin digests; a rebuilt unchanged app may reuse its tag
             encryptionConfigurations: [{ encryptionType: "AES256" }],
-            forceDelete: args.forceDelete,
+            forceDelete: !args.deletionProtection,
         }, { parent: this });
 
         const keep = args.keepImages ?? 20;

@@ -7,7 +7,7 @@
 import * as assert from "assert";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { readConfig } from "../../app/lib/env";
-import { planCapacity } from "../../lib/capacity";
+import { CapacityPlan, planCapacity } from "../../lib/capacity";
 import { APP_ENV_NAMES, APP_PORT, APP_SECRET_NAMES, HEALTH_CHECK_PATH } from "../../lib/app-contract";
 import { autonameFits, NAME_LIMITS, resourcePrefix } from "../../lib/names";
 import { parseSettings, PROJECT_KEYS, Settings } from "../../lib/settings";
@@ -43,6 +43,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
     this.timeout(60000);
     let run: ProgramRun;
     let s: Settings;
+    let cap: CapacityPlan;
     const all = (type: string): RecordedResource[] => run.resources.filter((r) => r.type === type);
     const one = (type: string): RecordedResource => {
         const found = all(type);
@@ -63,21 +64,14 @@ describe(`program under mocks: stack ${target.label}`, function () {
         const parsed = parseSettings(raw, { dockerfileExists: () => true });
         assert.ok(parsed.ok, "the config under test must be valid");
         if (parsed.ok) s = parsed.settings;
+        const planned = planCapacity(s);
+        assert.ok(planned.ok, "the config under test must fit the budget");
+        if (planned.ok) cap = planned.plan;
     });
 
     describe("the connection budget", () => {
         it("exports capacityPlan exactly as the capacity module computes it", () => {
-            const expected = planCapacity({
-                replicas: s.replicas,
-                maxReplicas: s.maxReplicas,
-                deploymentMaximumPercent: s.deploymentMaximumPercent,
-                dbMaxConnections: s.db.maxConnections,
-                dbReservedConnections: s.db.reservedConnections,
-                dbPoolMaxPerTask: s.db.poolMaxPerTask,
-                dbPoolMinPerTask: s.db.poolMinPerTask,
-            });
-            assert.ok(expected.ok);
-            if (expected.ok) assert.deepStrictEqual(run.outputs["capacityPlan"], expected.plan);
+            assert.deepStrictEqual(run.outputs["capacityPlan"], cap);
         });
 
         it("fits: peak tasks × DB_POOL_MAX + reserved ≤ the parameter group's max_connections", () => {
@@ -92,15 +86,15 @@ describe(`program under mocks: stack ${target.label}`, function () {
             const peak = Math.floor((ceiling * Number(service["deploymentMaximumPercent"])) / 100);
             const pool = Number(env().get("DB_POOL_MAX"));
             const reserved = Number(env().get("DB_RESERVED_CONNECTIONS"));
-            assert.ok(pool >= s.db.poolMinPerTask);
+            assert.ok(pool >= s.dbPoolMinPerTask);
             assert.ok(peak * pool + reserved <= Number(maxConnections["value"]), `${peak} × ${pool} + ${reserved} > ${maxConnections["value"]}`);
-            assert.strictEqual(Number(maxConnections["value"]), s.db.maxConnections);
+            assert.strictEqual(Number(maxConnections["value"]), s.dbMaxConnections);
         });
 
         it("keeps TLS forced on the database", () => {
             const params = one("aws:rds/parameterGroup:ParameterGroup").inputs["parameters"];
             assert.ok(Array.isArray(params) && params.map(obj).some((p) => p["name"] === "rds.force_ssl" && p["value"] === "1"));
-            assert.strictEqual(one("aws:rds/parameterGroup:ParameterGroup").inputs["family"], `postgres${s.db.engineVersion}`);
+            assert.strictEqual(one("aws:rds/parameterGroup:ParameterGroup").inputs["family"], `postgres${s.dbEngineVersion}`);
         });
     });
 
@@ -120,8 +114,8 @@ describe(`program under mocks: stack ${target.label}`, function () {
             assert.strictEqual(net["assignPublicIp"], false);
             const subnets = net["subnets"];
             assert.ok(Array.isArray(subnets));
-            if (s.existingVpc) {
-                assert.deepStrictEqual(subnets, s.existingVpc.privateSubnetIds);
+            if (s.vpcId !== undefined) {
+                assert.deepStrictEqual(subnets, s.privateSubnetIds);
             } else {
                 assert.ok(subnets.length === s.azCount && subnets.every((id) => String(id).includes("-private-")));
             }
@@ -147,7 +141,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
             assert.deepStrictEqual([...e.keys()].sort(), [...APP_ENV_NAMES].sort());
             assert.strictEqual(e.get("HOSTNAME"), "0.0.0.0");
             assert.strictEqual(e.get("PORT"), String(APP_PORT));
-            assert.strictEqual(e.get("DB_POOL_MAX"), String(s.capacity.poolPerTask));
+            assert.strictEqual(e.get("DB_POOL_MAX"), String(cap.poolPerTask));
             assert.strictEqual(e.get("PGSSLMODE"), "verify-full");
             assert.match(e.get("REDIS_URL") ?? "", /^rediss:\/\/.+:6379$/);
             assert.strictEqual(e.get("SHUTDOWN_TIMEOUT_MS"), String(SHUTDOWN.appShutdownMs));
@@ -161,7 +155,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
             const result = readConfig(environment);
             assert.ok(result.ok, result.ok ? "" : JSON.stringify(result.problems));
             if (!result.ok) return;
-            assert.strictEqual(result.config.pg.poolMax, s.capacity.poolPerTask);
+            assert.strictEqual(result.config.pg.poolMax, cap.poolPerTask);
             assert.strictEqual(result.config.redis.tls, true);
             assert.strictEqual(result.config.shutdownTimeoutMs, SHUTDOWN.appShutdownMs);
         });
@@ -216,7 +210,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
         const ingress = (): Array<Record<string, unknown>> => all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.inputs);
 
         it("spreads over azCount AZs with public and private subnets, and the ALB over all public ones", function () {
-            if (s.existingVpc) this.skip();
+            if (s.vpcId !== undefined) this.skip();
             assert.strictEqual(all("aws:ec2/subnet:Subnet").length, 2 * s.azCount);
             assert.strictEqual(all("aws:ec2/natGateway:NatGateway").length, s.natGatewayPerAz ? s.azCount : 1);
             const subnets = one("aws:lb/loadBalancer:LoadBalancer").inputs["subnets"];
@@ -224,7 +218,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
         });
 
         it("with vpcId: creates no network, puts the ALB, tasks and data stores in the given subnets and VPC", function () {
-            const existing = s.existingVpc;
+            const existing = s.vpcId === undefined ? undefined : { vpcId: s.vpcId, publicSubnetIds: s.publicSubnetIds, privateSubnetIds: s.privateSubnetIds };
             if (!existing) this.skip();
             else {
                 const networkTypes = ["Vpc", "Subnet", "NatGateway", "Eip", "InternetGateway", "RouteTable", "DefaultSecurityGroup"];
@@ -239,7 +233,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
         });
 
         it("places subnets only in regular AZs (no opt-in Local or Wavelength Zones)", function () {
-            if (s.existingVpc) this.skip();
+            if (s.vpcId !== undefined) this.skip();
             const lookups = run.calls.filter((c) => c.token === "aws:index/getAvailabilityZones:getAvailabilityZones");
             assert.strictEqual(lookups.length, 1);
             assert.strictEqual(lookups[0].inputs["state"], "available");
@@ -269,7 +263,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
         });
 
         it("strips the VPC's default security group", function () {
-            if (s.existingVpc) this.skip();
+            if (s.vpcId !== undefined) this.skip();
             const d = one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup").inputs;
             assert.deepStrictEqual([d["ingress"], d["egress"]], [[], []]);
         });
@@ -308,9 +302,9 @@ describe(`program under mocks: stack ${target.label}`, function () {
             assert.strictEqual(db["publiclyAccessible"], false);
             assert.strictEqual(db["storageEncrypted"], true);
             assert.ok(Number(db["backupRetentionPeriod"]) >= 1);
-            assert.strictEqual(db["backupRetentionPeriod"], s.db.backupRetentionDays);
-            assert.strictEqual(db["multiAz"], s.db.multiAz);
-            assert.strictEqual(db["instanceClass"], s.db.instanceClass);
+            assert.strictEqual(db["backupRetentionPeriod"], s.dbBackupRetentionDays);
+            assert.strictEqual(db["multiAz"], s.dbMultiAz);
+            assert.strictEqual(db["instanceClass"], s.dbInstanceClass);
             assert.notStrictEqual(db["username"], "admin");
             assert.match(String(db["dbName"]), /^[a-zA-Z][a-zA-Z0-9_]*$/);
             assert.match(secretValue(db["password"]), /^mock-secret-/);
@@ -330,9 +324,9 @@ describe(`program under mocks: stack ${target.label}`, function () {
             assert.match(secretValue(rg["authToken"]), /^mock-secret-/);
             assert.ok(String(rg["description"]).length > 0);
             assert.strictEqual(rg["numNodeGroups"], undefined);
-            assert.strictEqual(rg["automaticFailoverEnabled"], s.cache.multiAz);
-            assert.strictEqual(rg["multiAzEnabled"], s.cache.multiAz);
-            assert.strictEqual(rg["numCacheClusters"], s.cache.multiAz ? 2 : 1);
+            assert.strictEqual(rg["automaticFailoverEnabled"], s.cacheMultiAz);
+            assert.strictEqual(rg["multiAzEnabled"], s.cacheMultiAz);
+            assert.strictEqual(rg["numCacheClusters"], s.cacheMultiAz ? 2 : 1);
         });
 
         it("generates credentials with only the punctuation each service accepts", () => {
@@ -365,7 +359,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
             const metrics = alarms.map((a) => a["metricName"]).sort();
             assert.deepStrictEqual(metrics, ["DatabaseConnections", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "UnHealthyHostCount"]);
             const db = alarms.find((a) => a["metricName"] === "DatabaseConnections");
-            assert.ok(db && Number(db["threshold"]) < s.capacity.peakConnections && Number(db["threshold"]) > 0);
+            assert.ok(db && Number(db["threshold"]) < cap.peakConnections && Number(db["threshold"]) > 0);
             for (const a of alarms) assert.ok(Array.isArray(a["alarmActions"]) && a["alarmActions"].length === 1);
         });
     });
@@ -392,16 +386,16 @@ describe(`program under mocks: stack ${target.label}`, function () {
         if (target.stack === "prod" && Object.keys(target.overrides).length === 0) {
             it("prod: 4 tasks autoscaling to 8, Multi-AZ data stores, deletion protection, ≥ 7 days of backups", () => {
                 assert.deepStrictEqual(
-                    [s.replicas, s.maxReplicas, s.db.multiAz, s.cache.multiAz, s.deletionProtection, s.natGatewayPerAz],
+                    [s.replicas, s.maxReplicas, s.dbMultiAz, s.cacheMultiAz, s.deletionProtection, s.natGatewayPerAz],
                     [4, 8, true, true, true, true],
                 );
-                assert.ok(s.db.backupRetentionDays >= 7);
+                assert.ok(s.dbBackupRetentionDays >= 7);
             });
         }
         if (target.stack === "dev" && Object.keys(target.overrides).length === 0) {
             it("dev: 1–2 small tasks, single-AZ data stores, short logs, no deletion protection", () => {
                 assert.ok(s.replicas >= 1 && s.maxReplicas <= 2 && s.cpu <= 1024);
-                assert.deepStrictEqual([s.db.multiAz, s.cache.multiAz, s.deletionProtection], [false, false, false]);
+                assert.deepStrictEqual([s.dbMultiAz, s.cacheMultiAz, s.deletionProtection], [false, false, false]);
                 assert.ok(s.logRetentionDays <= 7);
             });
         }

@@ -9,6 +9,7 @@
  */
 import { CapacityPlan, planCapacity } from "./capacity";
 import { safeMaxConnections, MAX_CONNECTIONS_LIMIT } from "./db-instance-classes";
+import { EdgeSettings, HOSTED_ZONE_ID_RE, HOSTNAME_RE, HostedZone, isInZone } from "./edge";
 import {
     CPU_ARCHITECTURES,
     CpuArchitecture,
@@ -41,6 +42,8 @@ export interface Settings {
     readonly existingVpc: ExistingVpc | undefined;
     readonly logRetentionDays: number;
     readonly certificateArn: string | undefined;
+    /** HTTPS through a domain, the plain-HTTP opt-out and access logs (lib/edge.ts). */
+    readonly edge: EdgeSettings;
     readonly deletionProtection: boolean;
     readonly db: {
         readonly instanceClass: string;
@@ -95,6 +98,12 @@ export const PROJECT_KEYS = [
     "privateSubnetIds",
     "logRetentionDays",
     "certificateArn",
+    "domainName",
+    "hostedZoneId",
+    "hostedZoneName",
+    "allowPlainHttp",
+    "accessLogs",
+    "accessLogRetentionDays",
     "deletionProtection",
     "dbInstanceClass",
     "dbEngineVersion",
@@ -116,6 +125,9 @@ export type ProjectKey = (typeof PROJECT_KEYS)[number];
 export const OPTIONAL_KEYS: readonly ProjectKey[] = [
     "maxReplicas",
     "certificateArn",
+    "domainName",
+    "hostedZoneId",
+    "hostedZoneName",
     "dbMaxConnections",
     "vpcId",
     "publicSubnetIds",
@@ -264,6 +276,7 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
         true,
     );
     const deletionProtection = r.boolean("deletionProtection");
+    const edge = readEdge(r, deletionProtection, region);
     const dbInstanceClass = r.pattern("dbInstanceClass", DB_CLASS_RE, "an RDS instance class such as db.t4g.medium");
     const dbEngineVersion = r.oneOf("dbEngineVersion", DB_ENGINE_VERSIONS);
     const dbAllocatedStorageGb = r.integer("dbAllocatedStorageGb", 20, 65536);
@@ -363,6 +376,7 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
         natGatewayPerAz === undefined ||
         logRetentionDays === undefined ||
         deletionProtection === undefined ||
+        edge === undefined ||
         dbInstanceClass === undefined ||
         dbEngineVersion === undefined ||
         dbAllocatedStorageGb === undefined ||
@@ -414,6 +428,7 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
             existingVpc: vpcId === undefined ? undefined : { vpcId, publicSubnetIds, privateSubnetIds },
             logRetentionDays,
             certificateArn,
+            edge,
             deletionProtection,
             db: {
                 instanceClass: dbInstanceClass,
@@ -429,6 +444,71 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
             cache: { engine: cacheEngine, nodeType: cacheNodeType, multiAz: cacheMultiAz },
             capacity: capacity.plan,
         }),
+    };
+}
+
+/**
+ * domainName + hostedZoneId/hostedZoneName, allowPlainHttp, accessLogs and
+ * accessLogRetentionDays, with the rule that a prod-like stack (deletionProtection) serves
+ * HTTPS: through certificateArn or a domain, or says allowPlainHttp out loud.
+ */
+function readEdge(r: Reader, deletionProtection: boolean | undefined, region: string | undefined): EdgeSettings | undefined {
+    const hostname = "a lower-case DNS name such as api.example.org (no wildcard, no trailing dot)";
+    const domainName = r.pattern("domainName", HOSTNAME_RE, `${hostname}, or empty`, true);
+    const zoneId = r.pattern("hostedZoneId", HOSTED_ZONE_ID_RE, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, or empty", true);
+    const zoneName = r.pattern("hostedZoneName", HOSTNAME_RE, `the hosted zone's name, ${hostname}, or empty`, true);
+    const allowPlainHttp = r.boolean("allowPlainHttp");
+    const accessLogs = r.boolean("accessLogs");
+    const accessLogRetentionDays = r.integer("accessLogRetentionDays", 1, 3650);
+    const given = (key: string): boolean => (r.value(key) ?? "") !== "";
+
+    let zone: HostedZone | undefined;
+    if (given("domainName")) {
+        if (given("hostedZoneId") && given("hostedZoneName")) {
+            r.fail("hostedZoneId", zoneId, "set hostedZoneId or hostedZoneName, not both.");
+        } else if (!given("hostedZoneId") && !given("hostedZoneName")) {
+            r.fail(
+                "hostedZoneName",
+                undefined,
+                "domainName needs the Route 53 public hosted zone that holds it: set hostedZoneName (looked up by name) or hostedZoneId.",
+            );
+        } else if (zoneName !== undefined && domainName !== undefined && !isInZone(domainName, zoneName)) {
+            r.fail("hostedZoneName", zoneName, `domainName ${domainName} is not in this zone; name the zone that holds it.`);
+        }
+        zone = zoneId !== undefined ? { kind: "id", id: zoneId } : zoneName !== undefined ? { kind: "name", name: zoneName } : undefined;
+    } else {
+        for (const key of ["hostedZoneId", "hostedZoneName"]) {
+            if (given(key)) {
+                r.fail(key, r.value(key), "only applies with domainName; set domainName too, or leave this empty.");
+            }
+        }
+    }
+    const tlsGiven = given("domainName") || given("certificateArn");
+    if (deletionProtection === true && allowPlainHttp === false && !tlsGiven) {
+        r.fail(
+            "domainName",
+            undefined,
+            "this stack is prod-like (deletionProtection: true), so its load balancer must serve HTTPS. Set domainName and " +
+                "hostedZoneName (or hostedZoneId): webfleet then requests a DNS-validated ACM certificate and points the name at " +
+                `the load balancer. Or set certificateArn to an ACM certificate in ${region ?? "the stack's region"}. Only if TLS ` +
+                "is terminated in front of the load balancer, set allowPlainHttp: true instead.",
+        );
+    }
+    if (allowPlainHttp === true && tlsGiven) {
+        r.fail("allowPlainHttp", true, "TLS is configured (certificateArn or domainName), so HTTP redirects to HTTPS; remove allowPlainHttp.");
+    }
+
+    if (allowPlainHttp === undefined || accessLogs === undefined || accessLogRetentionDays === undefined || deletionProtection === undefined) {
+        return undefined;
+    }
+    if (given("domainName") && (domainName === undefined || zone === undefined)) {
+        return undefined;
+    }
+    return {
+        prodLike: deletionProtection,
+        domain: domainName !== undefined && zone !== undefined ? { name: domainName, zone } : undefined,
+        allowPlainHttp,
+        accessLogs: { enabled: accessLogs, retentionDays: accessLogRetentionDays },
     };
 }
 

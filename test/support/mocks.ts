@@ -17,13 +17,18 @@ const REGION = "us-east-1";
 export const MOCK_ZONE_ID = "Z0123456789MOCKZONE";
 const ALB_ZONE_ID = "Z35SXDOTRQ7X7K";
 
+/** The ARN the mocks give a resource with this logical name. */
+export function mockArn(name: string): string {
+    return `arn:aws:mock:${REGION}:${ACCOUNT}:${name}`;
+}
+
 function record(v: unknown): Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : {};
 }
 
 /** Outputs AWS would compute, so that interpolations in the program see realistic values. */
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
-    const arn = `arn:aws:mock:${REGION}:${ACCOUNT}:${name}`;
+    const arn = mockArn(name);
     const base: Record<string, unknown> = { arn, id: `${name}-id` };
     switch (type) {
         case "aws:lb/loadBalancer:LoadBalancer":

@@ -393,6 +393,10 @@ describe(`program under mocks: stack ${target.label}`, function () {
             assert.deepStrictEqual([rule["status"], rule["expiration"], rule["filter"]], ["Enabled", { days: s.edge.accessLogs.retentionDays }, { prefix: "alb/" }]);
             assert.strictEqual(bucket.inputs["forceDestroy"], !s.deletionProtection);
             assert.deepStrictEqual(alb["accessLogs"], { bucket: bucketId, prefix: "alb", enabled: true });
+            // ELB checks its write access when logging is turned on: the ALB must wait for the bucket policy.
+            const policyName = one("aws:s3/bucketPolicy:BucketPolicy").name;
+            const albDeps = run.dependencies.get(one("aws:lb/loadBalancer:LoadBalancer").name) ?? [];
+            assert.ok(albDeps.some((urn) => urn.endsWith(`aws:s3/bucketPolicy:BucketPolicy::${policyName}`)), `ALB depends on ${albDeps.join(", ")}`);
         });
 
         it("access logs: the bucket policy lets exactly this region's delivery principal write under this account's prefix", function () {

@@ -1,13 +1,16 @@
 /**
  * webfleet: wiring only. Settings are read and validated first (config.ts); if anything is
  * wrong, the program stops here with one message and no resource is created. Then:
- * Network → SecurityGroups → WebImage → Cache, Database → WebService → Alarms.
+ * Network → SecurityGroups → WebImage → Cache, Database → DomainCertificate, AccessLogs →
+ * WebService → Alarms.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { AccessLogs } from "./components/access-logs";
 import { Alarms } from "./components/alarms";
 import { Cache, CACHE_PORT } from "./components/cache";
 import { Database, DB_PORT, DB_USERNAME } from "./components/database";
+import { DomainCertificate } from "./components/domain-certificate";
 import { Network } from "./components/network";
 import { SecurityGroups } from "./components/security-groups";
 import { WebImage } from "./components/web-image";
@@ -15,6 +18,7 @@ import { WebService } from "./components/web-service";
 import { loadConfig, PROJECT_DIR } from "./config";
 import { APP_PORT, AppEnvName, AppSecretName, HEALTH_CHECK_PATH } from "./lib/app-contract";
 import { sourceHash } from "./lib/app-version";
+import { edgeWarnings, servesHttps } from "./lib/edge";
 import { databaseName, resourcePrefix } from "./lib/names";
 import { SHUTDOWN } from "./lib/shutdown";
 
@@ -22,6 +26,9 @@ import { SHUTDOWN } from "./lib/shutdown";
 const { settings, capacity: plan } = loadConfig();
 const prefix = resourcePrefix(pulumi.getProject(), pulumi.getStack());
 const appVersion = sourceHash(path.join(PROJECT_DIR, settings.appPath));
+for (const warning of edgeWarnings(settings.edge, settings.certificateArn)) {
+    pulumi.log.warn(warning);
+}
 
 const network = new Network(`${prefix}-net`, {
     azCount: settings.azCount,
@@ -35,7 +42,7 @@ const network = new Network(`${prefix}-net`, {
 const firewall = new SecurityGroups(`${prefix}-sg`, {
     vpcId: network.vpcId,
     appPort: APP_PORT,
-    https: settings.certificateArn !== undefined,
+    https: servesHttps(settings.edge, settings.certificateArn),
     dbPort: DB_PORT,
     cachePort: CACHE_PORT,
 });
@@ -92,6 +99,20 @@ const secrets: Record<AppSecretName, pulumi.Input<string>> = {
     REDIS_AUTH_TOKEN: cache.authTokenSecretArn,
 };
 
+const domain = settings.edge.domain;
+const tls = domain && new DomainCertificate(`${prefix}-tls`, {
+    domainName: domain.name,
+    zone: domain.zone,
+    existingCertificateArn: settings.certificateArn,
+});
+const accessLogs = settings.edge.accessLogs.enabled
+    ? new AccessLogs(`${prefix}-logs`, {
+          region: settings.region,
+          retentionDays: settings.edge.accessLogs.retentionDays,
+          deletionProtection: settings.deletionProtection,
+      })
+    : undefined;
+
 const web = new WebService(`${prefix}-web`, {
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnetIds,
@@ -111,7 +132,9 @@ const web = new WebService(`${prefix}-web`, {
     requestsPerTargetPerMinute: settings.autoscalingRequestsPerTarget,
     deploymentMaximumPercent: settings.deploymentMaximumPercent,
     shutdown: SHUTDOWN,
-    certificateArn: settings.certificateArn,
+    certificateArn: tls ? tls.certificateArn : settings.certificateArn,
+    domain: domain && tls ? { name: domain.name, zoneId: tls.zoneId } : undefined,
+    accessLogs: accessLogs && { bucket: accessLogs.bucketName, prefix: accessLogs.prefix },
     logRetentionDays: settings.logRetentionDays,
     region: settings.region,
     deletionProtection: settings.deletionProtection,

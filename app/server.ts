@@ -22,6 +22,7 @@ import next from "next";
 import type { NextConfig } from "next";
 import type { ApiRequest, ApiResponse } from "./lib/api";
 import { type AppConfig, formatProblems, readConfig } from "./lib/env";
+import { cameOverHttps, HSTS_HEADER, HSTS_VALUE } from "./lib/hsts";
 import { errorMessage, log } from "./lib/log";
 import { API_ROUTES, runRoute } from "./lib/routes";
 import { createRuntime, type Runtime } from "./lib/runtime";
@@ -66,6 +67,10 @@ async function start(config: AppConfig): Promise<void> {
         if (rt.draining) {
             // Tell keep-alive clients not to reuse this connection: we are going away.
             res.setHeader("connection", "close");
+        }
+        // Set before any route writes its head: writeHead merges headers set here.
+        if (cameOverHttps(req.headers["x-forwarded-proto"])) {
+            res.setHeader(HSTS_HEADER, HSTS_VALUE);
         }
         const url = req.url ?? "/";
         const q = url.indexOf("?");

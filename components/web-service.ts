@@ -36,7 +36,11 @@ export interface WebServiceArgs {
     readonly shutdown: ShutdownTiming;
 
     /** ACM certificate for HTTPS; HTTP then redirects. Unset: HTTP only. */
-    readonly certificateArn?: string;
+    readonly certificateArn?: pulumi.Input<string>;
+    /** A public name for the ALB: an alias A record in this zone, and the URL output. */
+    readonly domain?: { readonly name: string; readonly zoneId: pulumi.Input<string> };
+    /** ALB access logs to this bucket (whose policy already lets ELB write) under `prefix`. */
+    readonly accessLogs?: { readonly bucket: pulumi.Input<string>; readonly prefix: string };
     readonly logRetentionDays: number;
     readonly region: string;
     readonly deletionProtection: boolean;
@@ -110,7 +114,17 @@ export class WebService extends pulumi.ComponentResource {
             this.createAutoscaling(name, args, cluster.name, service.name, lb.alb.arnSuffix, lb.targetGroup.arnSuffix);
         }
 
-        this.url = pulumi.interpolate`${args.certificateArn ? "https" : "http"}://${lb.alb.dnsName}`;
+        if (args.domain) {
+            new aws.route53.Record(`${name}-dns`, {
+                zoneId: args.domain.zoneId,
+                name: args.domain.name,
+                type: "A",
+                aliases: [{ name: lb.alb.dnsName, zoneId: lb.alb.zoneId, evaluateTargetHealth: true }],
+            }, { parent: this });
+        }
+
+        const host = args.domain ? pulumi.output(args.domain.name) : lb.alb.dnsName;
+        this.url = pulumi.interpolate`${args.certificateArn ? "https" : "http"}://${host}`;
         this.clusterName = cluster.name;
         this.serviceName = service.name;
         this.albArnSuffix = lb.alb.arnSuffix;
@@ -212,6 +226,7 @@ export class WebService extends pulumi.ComponentResource {
             subnets: args.publicSubnetIds,
             dropInvalidHeaderFields: true,
             enableDeletionProtection: args.deletionProtection,
+            accessLogs: args.accessLogs ? { bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix, enabled: true } : undefined,
         }, { parent: this });
 
         const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
@@ -239,6 +254,8 @@ export class WebService extends pulumi.ComponentResource {
                     port: 443,
                     protocol: "HTTPS",
                     certificateArn: args.certificateArn,
+                    // TLS 1.3 with TLS 1.2 fallback, AWS's recommended policy; the API's default
+                    // (ELBSecurityPolicy-2016-08) still accepts TLS 1.0 and 1.1.
                     sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
                     defaultActions: forward,
                 }, { parent: this }),

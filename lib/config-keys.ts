@@ -14,6 +14,7 @@
  */
 import { MAX_CONNECTIONS_LIMIT } from "./db-instance-classes";
 import { CPU_ARCHITECTURES, FARGATE_CPU_VALUES } from "./fargate";
+import { HOSTED_ZONE_ID_RE, HOSTNAME_RE } from "./edge";
 
 /** A parser's verdict: the value, or what is allowed (one sentence, shown to the user). */
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly allowed: string };
@@ -115,6 +116,7 @@ const VPC_ID_RE = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const SUBNET_ID_RE = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const APP_PATH_RE = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\/-]+$/;
 const SUBNET_IDS = "subnet ids like subnet-0123456789abcdef0";
+const HOSTNAME = "a lower-case DNS name such as api.example.org (no wildcard, no trailing dot)";
 
 /** The table. Order is the order of Pulumi.yaml and the README. */
 export const CONFIG_KEYS = {
@@ -211,6 +213,42 @@ export const CONFIG_KEYS = {
             "an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/<uuid>, or unset for HTTP only",
             "optional",
         ),
+    },
+    domainName: {
+        type: "string",
+        default: "",
+        doc: "Public name of the gateway (e.g. api.example.org). webfleet requests a DNS-validated ACM certificate for it (unless certificateArn is set), serves HTTPS and points an alias record at the ALB. Needs hostedZoneName or hostedZoneId.",
+        parse: pattern(HOSTNAME_RE, `${HOSTNAME}, or empty`, "optional"),
+    },
+    hostedZoneId: {
+        type: "string",
+        default: "",
+        doc: "With domainName, the Route 53 public hosted zone (id, e.g. Z0123456789ABCDEFGHIJ) that holds it. Or use hostedZoneName.",
+        parse: pattern(HOSTED_ZONE_ID_RE, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, or empty", "optional"),
+    },
+    hostedZoneName: {
+        type: "string",
+        default: "",
+        doc: "With domainName, the Route 53 public hosted zone looked up by name (e.g. example.org). Or use hostedZoneId.",
+        parse: pattern(HOSTNAME_RE, `the hosted zone's name, ${HOSTNAME}, or empty`, "optional"),
+    },
+    allowPlainHttp: {
+        type: "boolean",
+        default: false,
+        doc: "Lets a prod-like stack (deletionProtection true) serve plain HTTP, for TLS terminated in front of the ALB. Printed as a warning; the policy pack also needs the stack in plainHttpStacks.",
+        parse: boolean,
+    },
+    accessLogs: {
+        type: "boolean",
+        default: true,
+        doc: "ALB access logs to an S3 bucket of the stack's own (SSE-S3, private, owner-enforced). Required in prod-like stacks by the policy pack.",
+        parse: boolean,
+    },
+    accessLogRetentionDays: {
+        type: "integer",
+        default: 90,
+        doc: "Days the ALB access logs are kept before S3 expires them (1–3650).",
+        parse: integer(1, 3650),
     },
     deletionProtection: {
         type: "boolean",

@@ -25,6 +25,7 @@ export const NAME_LIMITS: Readonly<Record<string, number>> = {
     "aws:ec2/securityGroup:SecurityGroup": 255,
     "aws:secretsmanager/secret:Secret": 512,
     "aws:cloudwatch/metricAlarm:MetricAlarm": 255,
+    "aws:s3/bucket:Bucket": 63,
 };
 
 /** Longest `-<component>-<role>` the program appends to the prefix (see components/). */

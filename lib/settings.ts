@@ -13,6 +13,7 @@
 import { CONFIG_KEYS, CERT_ARN_RE, ConfigValues, PROJECT_KEYS } from "./config-keys";
 import { safeMaxConnections } from "./db-instance-classes";
 import { describeMemoryOptions, isValidFargateSize } from "./fargate";
+import { EdgeSettings, isInZone } from "./edge";
 import { ConfigProblem, problem } from "./problems";
 
 export { OPTIONAL_KEYS, PROJECT_KEYS } from "./config-keys";
@@ -29,6 +30,8 @@ type Inputs = ConfigValues & { readonly region: string };
  * "not set" defaults resolved.
  */
 export type Settings = Readonly<Omit<ConfigValues, "maxReplicas" | "dbMaxConnections">> & {
+    /** HTTPS through a domain, the plain-HTTP opt-out and access logs, as lib/edge.ts reads them. */
+    readonly edge: EdgeSettings;
     readonly region: string;
     /** Equals `replicas` when autoscaling is off (maxReplicas 0). */
     readonly maxReplicas: number;
@@ -138,6 +141,46 @@ export const RULES: readonly Rule[] = [
             ? []
             : [problem("certificateArn", v.certificateArn, `an ALB needs a certificate in its own region (${v.region}), not ${certRegion}.`)];
     }),
+    rule("a domain names exactly one hosted zone that holds it", ["domainName", "hostedZoneId", "hostedZoneName"], (v) => {
+        if (v.domainName === undefined) {
+            return (["hostedZoneId", "hostedZoneName"] as const)
+                .filter((key) => v[key] !== undefined)
+                .map((key) => problem(key, v[key], "only applies with domainName; set domainName too, or leave this empty."));
+        }
+        if (v.hostedZoneId !== undefined && v.hostedZoneName !== undefined) {
+            return [problem("hostedZoneId", v.hostedZoneId, "set hostedZoneId or hostedZoneName, not both.")];
+        }
+        if (v.hostedZoneId === undefined && v.hostedZoneName === undefined) {
+            return [
+                problem(
+                    "hostedZoneName",
+                    undefined,
+                    "domainName needs the Route 53 public hosted zone that holds it: set hostedZoneName (looked up by name) or hostedZoneId.",
+                ),
+            ];
+        }
+        return v.hostedZoneName !== undefined && !isInZone(v.domainName, v.hostedZoneName)
+            ? [problem("hostedZoneName", v.hostedZoneName, `domainName ${v.domainName} is not in this zone; name the zone that holds it.`)]
+            : [];
+    }),
+    rule("a prod-like stack serves HTTPS", ["deletionProtection", "allowPlainHttp", "domainName", "certificateArn", "region"], (v) => {
+        const tls = v.domainName !== undefined || v.certificateArn !== undefined;
+        if (v.deletionProtection && !v.allowPlainHttp && !tls) {
+            return [
+                problem(
+                    "domainName",
+                    undefined,
+                    "this stack is prod-like (deletionProtection: true), so its load balancer must serve HTTPS. Set domainName and " +
+                        "hostedZoneName (or hostedZoneId): webfleet then requests a DNS-validated ACM certificate and points the name at " +
+                        `the load balancer. Or set certificateArn to an ACM certificate in ${v.region}. Only if TLS ` +
+                        "is terminated in front of the load balancer, set allowPlainHttp: true instead.",
+                ),
+            ];
+        }
+        return v.allowPlainHttp && tls
+            ? [problem("allowPlainHttp", true, "TLS is configured (certificateArn or domainName), so HTTP redirects to HTTPS; remove allowPlainHttp.")]
+            : [];
+    }),
     rule("the smallest pool is not above the largest", ["dbPoolMinPerTask", "dbPoolMaxPerTask"], (v) =>
         v.dbPoolMinPerTask > v.dbPoolMaxPerTask
             ? [problem("dbPoolMinPerTask", v.dbPoolMinPerTask, `must not exceed dbPoolMaxPerTask (${v.dbPoolMaxPerTask}).`)]
@@ -203,7 +246,17 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
     }
     return {
         ok: true,
-        settings: deepFreeze({ ...all, maxReplicas, autoscaling: maxReplicas > all.replicas, dbMaxConnections }),
+        settings: deepFreeze({ ...all, maxReplicas, autoscaling: maxReplicas > all.replicas, dbMaxConnections, edge: edgeOf(all) }),
+    };
+}
+
+function edgeOf(v: Inputs): EdgeSettings {
+    const zone = v.hostedZoneId !== undefined ? { kind: "id" as const, id: v.hostedZoneId } : v.hostedZoneName !== undefined ? { kind: "name" as const, name: v.hostedZoneName } : undefined;
+    return {
+        prodLike: v.deletionProtection,
+        domain: v.domainName !== undefined && zone !== undefined ? { name: v.domainName, zone } : undefined,
+        allowPlainHttp: v.allowPlainHttp,
+        accessLogs: { enabled: v.accessLogs, retentionDays: v.accessLogRetentionDays },
     };
 }
 

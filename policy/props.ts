@@ -26,6 +26,7 @@ export const TYPES = {
     securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
     ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
+    listener: "aws:lb/listener:Listener",
     ecrRepository: "aws:ecr/repository:Repository",
 } as const;
 

@@ -18,6 +18,12 @@ const runs = [
   { stack: "prod", overrides: { replicas: "6" }, spec: good },
   // HTTPS: listener on 443, HTTP redirects, SG opens 443.
   { stack: "prod", overrides: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" }, spec: good },
+  // A region launched after August 2022 (log delivery by service principal); the zone given by id, no lookup.
+  { stack: "prod", overrides: { "aws:region": "ap-southeast-4", hostedZoneName: "", hostedZoneId: "Z0123456789ABCDEFGHIJ" }, spec: good },
+  // The explicit opt-out: a prod-like stack on plain HTTP (TLS ends in front of it).
+  { stack: "prod", overrides: { domainName: "", hostedZoneName: "", allowPlainHttp: "true" }, spec: good },
+  // Access logs in dev, when turned on.
+  { stack: "dev", overrides: { accessLogs: "true" }, spec: good },
   // ARM64 build platform; autoscaling off.
   { stack: "dev", overrides: { cpuArchitecture: "ARM64", maxReplicas: "0" }, spec: good },
   // An existing VPC: nothing network-wide is created; everything lands in the given subnets.
@@ -25,6 +31,8 @@ const runs = [
   // The seed's plan: 500 connections per instance cannot fit.
   { stack: "prod", overrides: { dbPoolMinPerTask: "500", dbPoolMaxPerTask: "500" }, spec: bad, expect: ["webfleet:dbMaxConnections", "webfleet:dbPoolMinPerTask"] },
   { stack: "prod", overrides: { replicas: "0", memory: "3000" }, spec: bad, expect: ["webfleet:replicas", "webfleet:memory"] },
+  // Prod without TLS: the old behaviour (plain HTTP on the internet) is refused, naming the keys that fix it.
+  { stack: "prod", overrides: { domainName: "", hostedZoneName: "" }, spec: bad, expect: ["webfleet:domainName"], text: ["hostedZoneName", "certificateArn", "allowPlainHttp", "prod-like"] },
 ];
 
 let failed = 0;
@@ -34,6 +42,7 @@ for (const run of runs) {
     WEBFLEET_STACK: run.stack,
     WEBFLEET_OVERRIDES: JSON.stringify(run.overrides || {}),
     WEBFLEET_EXPECT_KEYS: (run.expect || []).join(","),
+    WEBFLEET_EXPECT_TEXT: (run.text || []).join(","),
   };
   const result = spawnSync(process.execPath, [require.resolve("mocha/bin/mocha.js"), run.spec], { cwd: root, env, stdio: "inherit" });
   if (result.status !== 0) failed++;

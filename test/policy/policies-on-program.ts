@@ -5,12 +5,13 @@
  *
  * Mocks do not report dependencies, so `propertyDependencies` are rebuilt the way the
  * engine would see them: an input that holds another resource's mocked id (`<name>-id`)
- * depends on that resource. Secrets reach policies as plain values (the engine unwraps
+ * or ARN depends on that resource. Secrets reach policies as plain values (the engine unwraps
  * them), so the mocks' serialized secrets are unwrapped here too.
  */
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policies } from "../../policy/policies";
+import { mockArn } from "../../tools/mock-runner/mocks";
 import { RecordedResource, runProgram } from "../../tools/mock-runner/run-program";
 import { checkResource, checkStack, resource } from "./fakes";
 
@@ -33,7 +34,12 @@ function plainInputs(r: RecordedResource): Record<string, unknown> {
 }
 
 function withDependencies(recorded: readonly RecordedResource[], stack: string): PolicyResource[] {
-    const bare = new Map(recorded.map((r) => [`${r.name}-id`, resource(r.type, r.name, plainInputs(r), { stack })]));
+    const bare = new Map<string, PolicyResource>();
+    for (const r of recorded) {
+        const plain = resource(r.type, r.name, plainInputs(r), { stack });
+        bare.set(`${r.name}-id`, plain);
+        bare.set(mockArn(r.name), plain);
+    }
     return recorded.map((r) => {
         const deps: Record<string, PolicyResource[]> = {};
         for (const [key, value] of Object.entries(r.inputs)) {
@@ -47,8 +53,8 @@ function withDependencies(recorded: readonly RecordedResource[], stack: string):
     });
 }
 
-async function main(stack: string): Promise<void> {
-    const run = await runProgram(stack);
+async function main(stack: string, overrides: Record<string, string>): Promise<void> {
+    const run = await runProgram(stack, overrides);
     const resources = withDependencies(run.resources, stack);
     const violations: string[] = [];
     for (const policy of policies) {
@@ -67,7 +73,7 @@ async function main(stack: string): Promise<void> {
     process.stdout.write(`\n${JSON.stringify(violations)}\n`);
 }
 
-main(process.argv[2] ?? "dev").catch((e: unknown) => {
+main(process.argv[2] ?? "dev", JSON.parse(process.argv[3] ?? "{}")).catch((e: unknown) => {
     process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     process.exit(1);
 });

@@ -8,8 +8,9 @@ import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-function violationsFor(stack: string): string[] {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "policies-on-program.ts"), stack], { cwd: ROOT, encoding: "utf8" });
+function violationsFor(stack: string, overrides: Record<string, string> = {}): string[] {
+    const script = path.join(__dirname, "policies-on-program.ts");
+    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", script, stack, JSON.stringify(overrides)], { cwd: ROOT, encoding: "utf8" });
     assert.strictEqual(r.status, 0, r.stderr);
     const parsed: unknown = JSON.parse(r.stdout.trim().split("\n").pop() ?? "null");
     assert.ok(Array.isArray(parsed), `no result from the ${stack} run:\n${r.stdout}`);
@@ -23,4 +24,10 @@ describe("the policy pack on the program under mocks", function () {
             assert.deepStrictEqual(violationsFor(stack), []);
         });
     }
+
+    it("prod as it was (plain HTTP on port 80, no access logs) is rejected by https-listeners and alb-access-logs", () => {
+        const found = violationsFor("prod", { domainName: "", hostedZoneName: "", allowPlainHttp: "true", accessLogs: "false" });
+        assert.deepStrictEqual(found.map((v) => v.split(":")[0]).sort(), ["alb-access-logs", "https-listeners"]);
+        assert.match(found.find((v) => v.startsWith("https-listeners")) ?? "", /port 80\) of internet-facing load balancer webfleet-prod-web-alb in prod-like stack "prod" serves plain HTTP \(default actions: forward\)/);
+    });
 });

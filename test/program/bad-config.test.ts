@@ -29,6 +29,10 @@ describe(`program under mocks rejects bad config: ${target.label}`, function () 
         const expectedKeys = (process.env["WEBFLEET_EXPECT_KEYS"] ?? "").split(",").filter(Boolean);
         assert.ok(expectedKeys.length > 0, "WEBFLEET_EXPECT_KEYS must list the keys the message should name");
         for (const key of expectedKeys) assert.ok(failure.message.includes(`${key} = `), `message does not name ${key}:\n${failure.message}`);
+        // WEBFLEET_EXPECT_TEXT: further words the message must hold, e.g. the keys that fix it.
+        for (const text of (process.env["WEBFLEET_EXPECT_TEXT"] ?? "").split(",").filter(Boolean)) {
+            assert.ok(failure.message.includes(text), `message does not say ${text}:\n${failure.message}`);
+        }
         assert.deepStrictEqual(created, [], "no resource may be created when config is invalid");
     });
 });

@@ -9,13 +9,26 @@ import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { readConfig } from "../../app/lib/env";
 import { CapacityPlan, planCapacity } from "../../lib/capacity";
 import { APP_ENV_NAMES, APP_PORT, APP_SECRET_NAMES, HEALTH_CHECK_PATH } from "../../lib/app-contract";
+import { servesHttps } from "../../lib/edge";
+import { LOG_DELIVERY_SERVICE } from "../../lib/elb-log-delivery";
 import { autonameFits, NAME_LIMITS, resourcePrefix } from "../../lib/names";
 import { parseSettings, PROJECT_KEYS, Settings } from "../../lib/settings";
 import { SHUTDOWN } from "../../lib/shutdown";
+import { MOCK_ZONE_ID } from "../../tools/mock-runner/mocks";
 import { ProgramRun, RecordedResource, runProgram } from "../../tools/mock-runner/run-program";
 import { programTarget } from "../../tools/mock-runner/program-target";
 
 const target = programTarget();
+
+/**
+ * Who must be allowed to write ALB access logs, per region, written out here rather than
+ * taken from lib/elb-log-delivery.ts (AWS docs, "Enable access logs for your Application
+ * Load Balancer"): an ELB account before August 2022, the log-delivery service after.
+ */
+const DELIVERY_PRINCIPALS: Readonly<Record<string, unknown>> = {
+    "us-east-1": { AWS: "arn:aws:iam::127311923021:root" },
+    "ap-southeast-4": { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+};
 
 interface ContainerDefinition {
     name: string;
@@ -247,7 +260,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
                 assert.strictEqual(rule["securityGroupId"], sgId("alb"));
                 assert.ok([80, 443].includes(Number(rule["fromPort"])) && rule["fromPort"] === rule["toPort"]);
             }
-            assert.strictEqual(open.some((r) => r["fromPort"] === 443), s.certificateArn !== undefined);
+            assert.strictEqual(open.some((r) => r["fromPort"] === 443), servesHttps(s.edge, s.certificateArn));
         });
 
         it("chains ALB → tasks → Postgres / Redis by security group, on one port each", () => {
@@ -270,17 +283,22 @@ describe(`program under mocks: stack ${target.label}`, function () {
     });
 
     describe("the load balancer", () => {
-        it("serves HTTPS and redirects HTTP when a certificate is set, else plain HTTP", () => {
+        it("serves HTTPS (TLS 1.3, 1.2 fallback) and redirects HTTP with a certificate or a domain, else plain HTTP", () => {
             const listeners = all("aws:lb/listener:Listener").map((l) => l.inputs);
             const http = listeners.find((l) => l["port"] === 80);
             assert.ok(http, "port 80 always listens");
             const action = obj((http["defaultActions"] as unknown[])[0]);
-            if (s.certificateArn) {
+            if (servesHttps(s.edge, s.certificateArn)) {
                 const https = listeners.find((l) => l["port"] === 443);
-                assert.ok(https && https["protocol"] === "HTTPS" && https["certificateArn"] === s.certificateArn);
+                assert.ok(https && https["protocol"] === "HTTPS");
+                const issued = all("aws:acm/certificateValidation:CertificateValidation")[0]?.inputs["certificateArn"];
+                assert.strictEqual(https["certificateArn"], s.certificateArn ?? issued, "the listener uses the given or the validated certificate");
+                assert.strictEqual(https["sslPolicy"], "ELBSecurityPolicy-TLS13-1-2-2021-06");
                 assert.strictEqual(action["type"], "redirect");
                 assert.deepStrictEqual(action["redirect"], { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" });
-                assert.match(String(run.outputs["url"]), /^https:\/\//);
+                assert.strictEqual(listeners.length, 2);
+                const albHost = `${one("aws:lb/loadBalancer:LoadBalancer").name}-1234567890.us-east-1.elb.amazonaws.com`;
+                assert.strictEqual(run.outputs["url"], `https://${s.edge.domain?.name ?? albHost}`);
             } else {
                 assert.strictEqual(listeners.length, 1);
                 assert.strictEqual(action["type"], "forward");
@@ -293,6 +311,107 @@ describe(`program under mocks: stack ${target.label}`, function () {
             assert.strictEqual(alb["dropInvalidHeaderFields"], true);
             assert.strictEqual(alb["internal"], false);
             assert.strictEqual(alb["enableDeletionProtection"], s.deletionProtection);
+        });
+    });
+
+    describe("the public edge: domain, certificate, access logs", () => {
+        const records = (type: string): Array<Record<string, unknown>> =>
+            all("aws:route53/record:Record").map((r) => r.inputs).filter((r) => r["type"] === type);
+        const zoneId = (): string => (s.edge.domain?.zone.kind === "id" ? s.edge.domain.zone.id : MOCK_ZONE_ID);
+
+        it("a prod-like stack serves HTTPS, unless allowPlainHttp says otherwise", () => {
+            if (s.edge.prodLike && !s.edge.allowPlainHttp) assert.ok(servesHttps(s.edge, s.certificateArn));
+            if (s.edge.allowPlainHttp) assert.ok(!servesHttps(s.edge, s.certificateArn));
+        });
+
+        it("with domainName: a DNS-validated ACM certificate — validation record, validation wait — unless certificateArn is given", () => {
+            const certs = all("aws:acm/certificate:Certificate");
+            const validations = all("aws:acm/certificateValidation:CertificateValidation");
+            const domain = s.edge.domain;
+            if (domain === undefined || s.certificateArn !== undefined) {
+                assert.deepStrictEqual([certs.length, validations.length, records("CNAME").length], [0, 0, 0]);
+                return;
+            }
+            const cert = one("aws:acm/certificate:Certificate");
+            assert.strictEqual(cert.inputs["domainName"], domain.name);
+            assert.strictEqual(cert.inputs["validationMethod"], "DNS");
+            const [cname] = records("CNAME");
+            assert.deepStrictEqual(
+                [cname["zoneId"], cname["name"], cname["records"]],
+                [zoneId(), `_0123456789abcdef.${domain.name}.`, ["_fedcba9876543210.acm-validations.aws."]],
+            );
+            const validation = one("aws:acm/certificateValidation:CertificateValidation").inputs;
+            assert.strictEqual(validation["certificateArn"], `arn:aws:mock:us-east-1:123456789012:${cert.name}`);
+            assert.deepStrictEqual(validation["validationRecordFqdns"], [`_0123456789abcdef.${domain.name}`]);
+        });
+
+        it("with domainName: an alias A record to the load balancer in the hosted zone (looked up by name, or given by id)", () => {
+            const domain = s.edge.domain;
+            const lookups = run.calls.filter((c) => c.token === "aws:route53/getZone:getZone");
+            if (domain === undefined) {
+                assert.deepStrictEqual([records("A").length, lookups.length], [0, 0]);
+                return;
+            }
+            const [alias] = records("A");
+            const alb = one("aws:lb/loadBalancer:LoadBalancer");
+            assert.deepStrictEqual(alias, {
+                zoneId: zoneId(),
+                name: domain.name,
+                type: "A",
+                aliases: [{ name: `${alb.name}-1234567890.us-east-1.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K", evaluateTargetHealth: true }],
+            });
+            if (domain.zone.kind === "name") {
+                assert.strictEqual(lookups.length, 1);
+                assert.deepStrictEqual(lookups[0].inputs, { name: domain.zone.name, privateZone: false });
+            } else {
+                assert.strictEqual(lookups.length, 0, "a zone given by id needs no lookup");
+            }
+        });
+
+        it("access logs: a private, SSE-S3, owner-enforced bucket that expires logs, the ALB writing to it — or nothing when off", () => {
+            const alb = one("aws:lb/loadBalancer:LoadBalancer").inputs;
+            if (!s.edge.accessLogs.enabled) {
+                assert.strictEqual(all("aws:s3/bucket:Bucket").length, 0);
+                assert.strictEqual(alb["accessLogs"], undefined);
+                return;
+            }
+            const bucket = one("aws:s3/bucket:Bucket");
+            const bucketId = `${bucket.name}-id`;
+            const pab = one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
+            assert.deepStrictEqual(pab, { bucket: bucketId, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+            assert.deepStrictEqual(one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs["rule"], { objectOwnership: "BucketOwnerEnforced" });
+            assert.deepStrictEqual(one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs["rules"], [
+                { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+            ]);
+            const [rule] = one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"] as Array<Record<string, unknown>>;
+            assert.deepStrictEqual([rule["status"], rule["expiration"], rule["filter"]], ["Enabled", { days: s.edge.accessLogs.retentionDays }, { prefix: "alb/" }]);
+            assert.strictEqual(bucket.inputs["forceDestroy"], !s.deletionProtection);
+            assert.deepStrictEqual(alb["accessLogs"], { bucket: bucketId, prefix: "alb", enabled: true });
+            // ELB checks its write access when logging is turned on: the ALB must wait for the bucket policy.
+            const policyName = one("aws:s3/bucketPolicy:BucketPolicy").name;
+            const albDeps = run.dependencies.get(one("aws:lb/loadBalancer:LoadBalancer").name) ?? [];
+            assert.ok(albDeps.some((urn) => urn.endsWith(`aws:s3/bucketPolicy:BucketPolicy::${policyName}`)), `ALB depends on ${albDeps.join(", ")}`);
+        });
+
+        it("access logs: the bucket policy lets exactly this region's delivery principal write under this account's prefix", function () {
+            if (!s.edge.accessLogs.enabled) this.skip();
+            const expected = DELIVERY_PRINCIPALS[s.region];
+            assert.ok(expected, `add ${s.region} to DELIVERY_PRINCIPALS`);
+            const policy = one("aws:s3/bucketPolicy:BucketPolicy").inputs;
+            const bucketId = `${one("aws:s3/bucket:Bucket").name}-id`;
+            assert.strictEqual(policy["bucket"], bucketId);
+            const doc = JSON.parse(String(policy["policy"]));
+            const allows = doc.Statement.filter((st: Record<string, unknown>) => st["Effect"] === "Allow");
+            assert.deepStrictEqual(allows, [{
+                Sid: "AllowLoadBalancerLogDelivery",
+                Effect: "Allow",
+                Principal: expected,
+                Action: "s3:PutObject",
+                Resource: `arn:aws:s3:::${bucketId}/alb/AWSLogs/123456789012/*`,
+            }]);
+            const deny = doc.Statement.find((st: Record<string, unknown>) => st["Effect"] === "Deny");
+            assert.deepStrictEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
+            assert.ok(!JSON.stringify(allows).includes(s.region === "us-east-1" ? LOG_DELIVERY_SERVICE : ":root"));
         });
     });
 
@@ -390,6 +509,15 @@ describe(`program under mocks: stack ${target.label}`, function () {
                     [4, 8, true, true, true, true],
                 );
                 assert.ok(s.dbBackupRetentionDays >= 7);
+            });
+        }
+        if (target.stack === "prod" && Object.keys(target.overrides).length === 0) {
+            it("prod: prod-like, HTTPS through the domain placeholder, access logs on", () => {
+                assert.deepStrictEqual(
+                    [s.edge.prodLike, s.edge.allowPlainHttp, s.edge.domain?.zone.kind, s.edge.accessLogs.enabled],
+                    [true, false, "name", true],
+                );
+                assert.strictEqual(run.outputs["url"], `https://${s.edge.domain?.name}`);
             });
         }
         if (target.stack === "dev" && Object.keys(target.overrides).length === 0) {

@@ -83,6 +83,16 @@ describe("config validation (lib/settings)", () => {
             "webfleet:certificateArn",
             /own region \(us-east-1\)/,
         ],
+        ["prod (prod-like) without TLS", { domainName: "", hostedZoneName: "" }, "webfleet:domainName", /prod-like \(deletionProtection: true\).*hostedZoneName \(or hostedZoneId\).*certificateArn.*allowPlainHttp: true/],
+        ["domainName without its hosted zone", { hostedZoneName: "" }, "webfleet:hostedZoneName", /set hostedZoneName \(looked up by name\) or hostedZoneId/],
+        ["both hosted-zone keys", { hostedZoneId: "Z0123456789ABCDEFGHIJ" }, "webfleet:hostedZoneId", /not both/],
+        ["domainName outside the hosted zone", { domainName: "api.acme.io" }, "webfleet:hostedZoneName", /api\.acme\.io is not in this zone/],
+        ["a hosted zone without domainName", { domainName: "", hostedZoneName: "", hostedZoneId: "Z0123456789ABCDEFGHIJ", allowPlainHttp: "true" }, "webfleet:hostedZoneId", /only applies with domainName/],
+        ["a wildcard domainName", { domainName: "*.example.com" }, "webfleet:domainName", /lower-case DNS name .*no wildcard/],
+        ["a hosted zone id of the wrong shape", { hostedZoneName: "", hostedZoneId: "/hostedzone/Z0123" }, "webfleet:hostedZoneId", /Z0123456789ABCDEFGHIJ/],
+        ["allowPlainHttp with TLS configured", { allowPlainHttp: "true" }, "webfleet:allowPlainHttp", /remove allowPlainHttp/],
+        ["access-log retention 0 days", { accessLogRetentionDays: "0" }, "webfleet:accessLogRetentionDays", /1 to 3650/],
+        ["accessLogs misspelt", { accessLogs: "on" }, "webfleet:accessLogs", /true or false/],
         ["appPath without a Dockerfile", { appPath: "web" }, "webfleet:appPath", /no Dockerfile at web\/Dockerfile/],
         ["appPath escaping the project", { appPath: "../other" }, "webfleet:appPath", /relative path inside the project/],
         ["region malformed", { "aws:region": "US East" }, "aws:region", /AWS region/],
@@ -111,6 +121,28 @@ describe("config validation (lib/settings)", () => {
             assert.ok(mine.some((p) => allowed.test(p)), `${key} message does not say ${allowed}:\n${mine.join("\n")}`);
         });
     }
+
+    it("HTTPS in a prod-like stack: a domain, a certificate, or the explicit opt-out each satisfy it", () => {
+        const cert = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+        const ways: Array<Record<string, string>> = [
+            {},
+            { domainName: "", hostedZoneName: "", certificateArn: cert },
+            { hostedZoneName: "", hostedZoneId: "Z0123456789ABCDEFGHIJ" },
+            { certificateArn: cert },
+            { domainName: "", hostedZoneName: "", allowPlainHttp: "true" },
+        ];
+        for (const overrides of ways) {
+            const result = parseSettings(rawFor("prod", overrides), withDockerfile);
+            assert.ok(result.ok, `${JSON.stringify(overrides)}: ${result.ok ? "" : formatProblems(result.problems)}`);
+        }
+        const dev = parseSettings(rawFor("dev"), withDockerfile);
+        assert.ok(dev.ok && !dev.settings.edge.prodLike && dev.settings.edge.domain === undefined && !dev.settings.edge.accessLogs.enabled);
+    });
+
+    it("a malformed certificateArn in prod is one problem, not also 'TLS missing'", () => {
+        const problems = problemsFor({ domainName: "", hostedZoneName: "", certificateArn: "nope" });
+        assert.deepStrictEqual(problems.map((p) => p.split(" = ")[0]), ["webfleet:certificateArn"]);
+    });
 
     it("reports every bad key at once, with the value given", () => {
         const problems = problemsFor({ replicas: "0", cpu: "3", cpuArchitecture: "mips", logRetentionDays: "2" });

@@ -13,6 +13,14 @@ export interface RecordedResource {
 
 const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
+/** The hosted zone every `getZone` lookup finds, and Route 53's zone id for ALBs in us-east-1. */
+export const MOCK_ZONE_ID = "Z0123456789MOCKZONE";
+const ALB_ZONE_ID = "Z35SXDOTRQ7X7K";
+
+/** The ARN the mocks give a resource with this logical name. */
+export function mockArn(name: string): string {
+    return `arn:aws:mock:${REGION}:${ACCOUNT}:${name}`;
+}
 
 function record(v: unknown): Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : {};
@@ -20,11 +28,29 @@ function record(v: unknown): Record<string, unknown> {
 
 /** Outputs AWS would compute, so that interpolations in the program see realistic values. */
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
-    const arn = `arn:aws:mock:${REGION}:${ACCOUNT}:${name}`;
+    const arn = mockArn(name);
     const base: Record<string, unknown> = { arn, id: `${name}-id` };
     switch (type) {
         case "aws:lb/loadBalancer:LoadBalancer":
-            return { ...base, arnSuffix: `app/${name}/0123456789abcdef`, dnsName: `${name}-1234567890.${REGION}.elb.amazonaws.com` };
+            return { ...base, arnSuffix: `app/${name}/0123456789abcdef`, dnsName: `${name}-1234567890.${REGION}.elb.amazonaws.com`, zoneId: ALB_ZONE_ID };
+        case "aws:acm/certificate:Certificate": {
+            // What ACM asks for to validate by DNS: one CNAME per name.
+            const domain = String(inputs["domainName"]);
+            return {
+                ...base,
+                domainValidationOptions: [{
+                    domainName: domain,
+                    resourceRecordName: `_0123456789abcdef.${domain}.`,
+                    resourceRecordType: "CNAME",
+                    resourceRecordValue: "_fedcba9876543210.acm-validations.aws.",
+                }],
+            };
+        }
+        case "aws:route53/record:Record":
+            return { ...base, fqdn: String(inputs["name"]).replace(/\.$/, "") };
+        case "aws:s3/bucket:Bucket":
+            // A bucket's id is its name.
+            return { ...base, bucket: `${name}-id`, arn: `arn:aws:s3:::${name}-id` };
         case "aws:lb/targetGroup:TargetGroup":
             return { ...base, arnSuffix: `targetgroup/${name}/0123456789abcdef` };
         case "aws:ecr/repository:Repository":
@@ -79,6 +105,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                 return { userName: "AWS", password: "mock-ecr-password", authorizationToken: "bW9jaw==", proxyEndpoint: "https://mock", id: "mock" };
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/mock`, userId: "mock", id: ACCOUNT };
+            case "aws:route53/getZone:getZone":
+                return { zoneId: MOCK_ZONE_ID, id: MOCK_ZONE_ID, name: String(args.inputs["name"] ?? "example.com"), privateZone: false };
             case "aws:index/getRegion:getRegion":
                 return { name: REGION, region: REGION, id: REGION };
             default:

@@ -20,6 +20,8 @@ export interface ProgramRun {
     /** Data-source calls (invokes) the program made, with their arguments. */
     readonly calls: RecordedCall[];
     readonly outputs: Record<string, unknown>;
+    /** Resource name → URNs it waits for (explicit dependsOn and inputs taken from other resources). */
+    readonly dependencies: ReadonlyMap<string, readonly string[]>;
 }
 
 let ran: string | undefined;
@@ -42,6 +44,7 @@ export async function runProgram(stack: string, overrides: Readonly<Record<strin
     // preview=false so that outputs resolve to the mocked values.
     await pulumi.runtime.setMocks(mocks, "webfleet", stack, false);
     pulumi.runtime.setAllConfig(config);
+    const dependencies = recordDependencies();
 
     const program: Record<string, unknown> = await import(path.join(PROJECT_ROOT, "index"));
     const outputs: Record<string, unknown> = {};
@@ -50,5 +53,24 @@ export async function runProgram(stack: string, overrides: Readonly<Record<strin
     }
     // Let registrations that were started by the last outputs settle.
     await new Promise((r) => setTimeout(r, 50));
-    return { stack, config, resources: mocks.resources, calls: mocks.calls, outputs };
+    return { stack, config, resources: mocks.resources, calls: mocks.calls, outputs, dependencies };
+}
+
+/**
+ * The mocks never see what a resource depends on; the monitor's register request carries
+ * it, as it would to the engine. Wraps the mock monitor to keep it.
+ */
+function recordDependencies(): Map<string, string[]> {
+    const dependencies = new Map<string, string[]>();
+    const monitor = pulumi.runtime.getMonitor();
+    if (monitor === undefined) {
+        throw new Error("no mock monitor: setMocks must run first");
+    }
+    const register = monitor.registerResource.bind(monitor);
+    const wrapped: typeof monitor.registerResource = (request: Parameters<typeof register>[0], ...rest: unknown[]) => {
+        dependencies.set(request.getName(), request.getDependenciesList());
+        return Reflect.apply(register, monitor, [request, ...rest]);
+    };
+    monitor.registerResource = wrapped;
+    return dependencies;
 }

@@ -1,0 +1,47 @@
+/** Strict-Transport-Security: only on responses to requests the ALB received over HTTPS. */
+import assert from "node:assert/strict";
+import { cameOverHttps, HSTS_VALUE } from "../lib/hsts";
+import { AppInstance } from "./support/app";
+import { addEndpoint, fixture, uniqueId } from "./support/fixture";
+import { request } from "./support/http";
+
+describe("HSTS (lib/hsts.ts)", () => {
+    it("reads X-Forwarded-Proto: https in any case, the first hop of a list, nothing else", () => {
+        for (const yes of ["https", "HTTPS", " https ", "https, http", ["https", "http"]]) assert.equal(cameOverHttps(yes), true, JSON.stringify(yes));
+        for (const no of [undefined, "", "http", "http, https", "wss", "httpss", [], ["http"]]) assert.equal(cameOverHttps(no), false, JSON.stringify(no));
+    });
+});
+
+describe("HSTS against the production build (one instance)", () => {
+    let app: AppInstance;
+    let endpoint: string;
+
+    before(async () => {
+        app = await AppInstance.start(fixture(), {}, "hsts");
+        endpoint = uniqueId("hsts");
+        await addEndpoint(endpoint, fixture().upstream.url);
+    });
+    after(async () => {
+        await app.stop();
+    });
+
+    const paths: Array<[string, string, string | undefined]> = [
+        ["health probe", "/api/health", undefined],
+        ["gateway call", "/api/gateway?endpoint=", JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId" })],
+        ["Next page", "/", undefined],
+    ];
+    for (const [what, path, body] of paths) {
+        it(`${what}: sent with X-Forwarded-Proto: https, absent without it or with http`, async () => {
+            const send = (headers: Record<string, string>) =>
+                request(app.port, body === undefined ? "GET" : "POST", body === undefined ? path : `${path}${endpoint}`, body, { headers });
+            const secure = await send({ "x-forwarded-proto": "https" });
+            const plain = await send({});
+            const http = await send({ "x-forwarded-proto": "http" });
+            assert.equal(secure.status, 200, secure.text);
+            assert.equal(secure.headers["strict-transport-security"], HSTS_VALUE);
+            assert.equal(plain.status, 200, plain.text);
+            assert.equal(plain.headers["strict-transport-security"], undefined);
+            assert.equal(http.headers["strict-transport-security"], undefined);
+        });
+    }
+});

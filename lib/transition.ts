@@ -65,7 +65,7 @@
  * max_connections waits for the reboot to be confirmed, then takes at most two `up`s the
  * same way. No staging by hand, no geometric series of small steps.
  */
-import { CapacityInput, peakTasks, planCapacity } from "./capacity";
+import { CapacityInput, largestFitting, peakTasks, planCapacity } from "./capacity";
 import { ConfigProblem, problem } from "./problems";
 
 /** What the last `up` deployed, as read back from the stack's own `capacityPlan` output. */
@@ -152,20 +152,7 @@ export function worstDuringRollout(r: Rollout): number {
 
 /** Largest n in [lo, hi] with fits(n) (fits monotone: true up to some point), or lo − 1 when none. */
 function largest(lo: number, hi: number, fits: (n: number) => boolean): number {
-    if (hi < lo || !fits(lo)) {
-        return lo - 1;
-    }
-    let good = lo;
-    let bad = hi + 1;
-    while (bad - good > 1) {
-        const mid = Math.floor((good + bad) / 2);
-        if (fits(mid)) {
-            good = mid;
-        } else {
-            bad = mid;
-        }
-    }
-    return good;
+    return hi < lo ? lo - 1 : largestFitting(hi, (n) => n < lo || fits(n));
 }
 
 /** The limit the budget may trust, given the deployed plan and a confirmation (assumption 5). */

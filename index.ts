@@ -13,6 +13,7 @@ import { SecurityGroups } from "./components/security-groups";
 import { WebImage } from "./components/web-image";
 import { WebService } from "./components/web-service";
 import { loadSettings, PROJECT_DIR } from "./config";
+import { planThisUp } from "./deployed";
 import { APP_PORT, AppEnvName, AppSecretName, HEALTH_CHECK_PATH } from "./lib/app-contract";
 import { sourceHash } from "./lib/app-version";
 import { databaseName, resourcePrefix } from "./lib/names";
@@ -21,7 +22,8 @@ import { SHUTDOWN } from "./lib/shutdown";
 const settings = loadSettings();
 const prefix = resourcePrefix(pulumi.getProject(), pulumi.getStack());
 const appVersion = sourceHash(path.join(PROJECT_DIR, settings.appPath));
-const plan = settings.capacity;
+// The step this `up` may take from what is deployed (lib/transition.ts), not only the at-rest plan.
+const plan = planThisUp(`${prefix}-deployed`, settings);
 
 const network = new Network(`${prefix}-net`, {
     azCount: settings.azCount,
@@ -56,8 +58,9 @@ const cache = new Cache(`${prefix}-cache`, {
 
 const dbName = databaseName(prefix);
 const database = new Database(`${prefix}-db`, {
-    instanceClass: settings.db.instanceClass,
-    engineVersion: settings.db.engineVersion,
+    instanceClass: plan.dbInstanceClass,
+    // From the plan, so a refused downgrade never reaches RDS.
+    engineVersion: plan.dbEngineVersion,
     allocatedStorageGb: settings.db.allocatedStorageGb,
     backupRetentionDays: settings.db.backupRetentionDays,
     multiAz: settings.db.multiAz,
@@ -78,8 +81,8 @@ const environment: Record<AppEnvName, pulumi.Input<string>> = {
     PGDATABASE: dbName,
     PGUSER: DB_USERNAME,
     PGSSLMODE: "verify-full",
-    DB_POOL_MAX: String(plan.poolPerTask),
-    DB_RESERVED_CONNECTIONS: String(plan.dbReservedConnections),
+    DB_POOL_MAX: plan.poolPerTask.apply(String),
+    DB_RESERVED_CONNECTIONS: String(settings.db.reservedConnections),
     REDIS_URL: pulumi.interpolate`rediss://${cache.primaryEndpoint}:${CACHE_PORT}`,
     SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN.appShutdownMs),
     APP_VERSION: appVersion,
@@ -119,12 +122,12 @@ const alarms = new Alarms(`${prefix}-alarms`, {
     targetGroupArnSuffix: web.targetGroupArnSuffix,
     dbInstanceId: database.instanceId,
     // Nearing the budget: 90 % of what the plan allows at its peak.
-    dbConnectionsThreshold: Math.floor(plan.peakConnections * 0.9),
+    dbConnectionsThreshold: plan.peakConnections.apply((peak) => Math.floor(peak * 0.9)),
 });
 
 /** Public URL of the fleet. */
 export const url = web.url;
-/** The connection budget: tasks, peak tasks during deploys and scaling, pool per task, connections. */
+/** The connection budget: tasks, peak tasks, the pool this `up` sets, and the change (lib/transition.ts). */
 export const capacityPlan = plan;
 /** The image every task runs, pinned by digest. */
 export const imageDigest = image.imageDigest;

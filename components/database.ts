@@ -3,14 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { storedSecret } from "./stored-secret";
 
 export interface DatabaseArgs {
-    readonly instanceClass: string;
+    /** The class this `up` sets: lib/transition.ts keeps the deployed one while a lower limit waits. */
+    readonly instanceClass: pulumi.Input<string>;
     /** PostgreSQL major version; selects the parameter group family postgres<version>. */
-    readonly engineVersion: string;
+    readonly engineVersion: pulumi.Input<string>;
     readonly allocatedStorageGb: number;
     readonly backupRetentionDays: number;
     readonly multiAz: boolean;
-    /** `max_connections`, from the capacity plan; the budget every task's pool was sized against. */
-    readonly maxConnections: number;
+    /** `max_connections` this `up` writes, from the capacity plan (lib/transition.ts). */
+    readonly maxConnections: pulumi.Input<number>;
     /** Database name: letters, digits, underscores. */
     readonly dbName: string;
     readonly subnetIds: pulumi.Input<string>[];
@@ -51,11 +52,13 @@ export class Database extends pulumi.ComponentResource {
         }, { parent: this });
 
         const parameters = new aws.rds.ParameterGroup(`${name}-params`, {
-            family: `postgres${args.engineVersion}`,
-            description: `webfleet: max_connections ${args.maxConnections} (the connection budget), TLS forced`,
+            family: pulumi.interpolate`postgres${args.engineVersion}`,
+            // Constant: a changed description replaces the group, and the new group would wait
+            // for a reboot as a whole (terraform-provider-aws parameter_group.go: ForceNew).
+            description: "webfleet: max_connections from the connection budget, TLS forced",
             parameters: [
                 // Static parameter: RDS rejects "immediate"; it takes effect at the next reboot.
-                { name: "max_connections", value: String(args.maxConnections), applyMethod: "pending-reboot" },
+                { name: "max_connections", value: pulumi.output(args.maxConnections).apply(String), applyMethod: "pending-reboot" },
                 // Default from PostgreSQL 15, set explicitly so an older family cannot drop it.
                 { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },
             ],

@@ -49,6 +49,8 @@ export interface Settings {
         readonly backupRetentionDays: number;
         readonly multiAz: boolean;
         readonly maxConnections: number;
+        /** What `SHOW max_connections` said after a reboot (lib/transition.ts); undefined when unset. */
+        readonly maxConnectionsConfirmed: number | undefined;
         readonly reservedConnections: number;
         readonly poolMaxPerTask: number;
         readonly poolMinPerTask: number;
@@ -102,6 +104,7 @@ export const PROJECT_KEYS = [
     "dbBackupRetentionDays",
     "dbMultiAz",
     "dbMaxConnections",
+    "dbMaxConnectionsConfirmed",
     "dbReservedConnections",
     "dbPoolMaxPerTask",
     "dbPoolMinPerTask",
@@ -117,6 +120,7 @@ export const OPTIONAL_KEYS: readonly ProjectKey[] = [
     "maxReplicas",
     "certificateArn",
     "dbMaxConnections",
+    "dbMaxConnectionsConfirmed",
     "vpcId",
     "publicSubnetIds",
     "privateSubnetIds",
@@ -270,6 +274,7 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
     const dbBackupRetentionDays = r.integer("dbBackupRetentionDays", 1, 35);
     const dbMultiAz = r.boolean("dbMultiAz");
     const dbMaxConnectionsRaw = r.integer("dbMaxConnections", 10, MAX_CONNECTIONS_LIMIT, true);
+    const dbMaxConnectionsConfirmed = r.integer("dbMaxConnectionsConfirmed", 1, MAX_CONNECTIONS_LIMIT, true);
     const dbReservedConnections = r.integer("dbReservedConnections", 3, MAX_CONNECTIONS_LIMIT);
     const dbPoolMaxPerTask = r.integer("dbPoolMaxPerTask", 1, 10000);
     const dbPoolMinPerTask = r.integer("dbPoolMinPerTask", 1, 10000);
@@ -422,6 +427,7 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
                 backupRetentionDays: dbBackupRetentionDays,
                 multiAz: dbMultiAz,
                 maxConnections: dbMaxConnections,
+                maxConnectionsConfirmed: dbMaxConnectionsConfirmed,
                 reservedConnections: dbReservedConnections,
                 poolMaxPerTask: dbPoolMaxPerTask,
                 poolMinPerTask: dbPoolMinPerTask,

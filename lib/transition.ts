@@ -401,3 +401,96 @@ function noSafeStep(deployed: DeployedPlan, next: TransitionInput, trusted: numb
             `${Math.max(deployed.maxReplicas, next.maxReplicas)} new tasks with even 1 connection each, is too many. ${advice}`,
     );
 }
+
+/** The `capacityPlan` stack output: the at-rest plan of what this `up` sets, and the change. */
+export interface CapacityPlanOutput {
+    readonly replicas: number;
+    readonly maxReplicas: number;
+    readonly peakTasks: number;
+    /** In the parameter group after this `up` (live once a reboot applied it). */
+    readonly dbMaxConnections: number;
+    readonly dbReservedConnections: number;
+    /** DB_POOL_MAX this `up` sets. */
+    readonly poolPerTask: number;
+    /** peakTasks × poolPerTask + reserved; ≤ dbMaxConnectionsLive. */
+    readonly peakConnections: number;
+    readonly deploymentMaximumPercent: number;
+    readonly dbInstanceClass: string;
+    readonly dbEngineVersion: string;
+    /** The limit the budget trusts to be live (the next `up` reads it back). */
+    readonly dbMaxConnectionsLive: number;
+    readonly transition: {
+        readonly firstDeploy: boolean;
+        readonly targetPoolPerTask: number;
+        readonly remainingUps: number;
+        readonly peakDuringChange: number;
+        readonly waitsForReboot: boolean;
+        readonly notes: readonly string[];
+    };
+}
+
+export function capacityOutput(next: TransitionInput, plan: TransitionPlan): CapacityPlanOutput {
+    const peak = peakTasks(next.maxReplicas, next.deploymentMaximumPercent);
+    return {
+        replicas: next.replicas,
+        maxReplicas: next.maxReplicas,
+        peakTasks: peak,
+        dbMaxConnections: plan.dbMaxConnections,
+        dbReservedConnections: next.dbReservedConnections,
+        poolPerTask: plan.poolPerTask,
+        peakConnections: plan.peakAtRest,
+        deploymentMaximumPercent: next.deploymentMaximumPercent,
+        dbInstanceClass: plan.dbInstanceClass,
+        dbEngineVersion: next.dbEngineVersion,
+        dbMaxConnectionsLive: plan.liveMaxConnections,
+        transition: {
+            firstDeploy: plan.firstDeploy,
+            targetPoolPerTask: plan.targetPoolPerTask,
+            remainingUps: plan.remainingUps,
+            peakDuringChange: plan.peakDuringChange,
+            waitsForReboot: plan.waitsForReboot,
+            notes: plan.notes,
+        },
+    };
+}
+
+/**
+ * The deployed plan from the stack's last `capacityPlan` output: undefined when there is
+ * none (first deploy). Outputs written before this model lack the newer fields; they are
+ * read with the assumptions documented on DeployedPlan. Anything else unreadable is an
+ * error naming the field, not a silent first deploy (that would size pools as if nothing ran).
+ */
+export function readDeployedPlan(value: unknown): DeployedPlan | undefined {
+    if (value === undefined || value === null) {
+        return undefined;
+    }
+    if (typeof value !== "object" || Array.isArray(value)) {
+        throw new Error(`the stack's last capacityPlan output is ${JSON.stringify(value)}, not an object; cannot plan the change from it`);
+    }
+    const fields = new Map(Object.entries(value));
+    const count = (key: string, optional: boolean): number | undefined => {
+        const v = fields.get(key);
+        if (v === undefined && optional) {
+            return undefined;
+        }
+        if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
+            throw new Error(`the stack's last capacityPlan output has ${key} = ${JSON.stringify(v)}, expected a whole number; cannot plan the change from it`);
+        }
+        return v;
+    };
+    const text = (key: string): string | undefined => {
+        const v = fields.get(key);
+        return typeof v === "string" ? v : undefined;
+    };
+    const dbMaxConnections = count("dbMaxConnections", false) ?? 0;
+    return {
+        maxReplicas: count("maxReplicas", false) ?? 0,
+        poolPerTask: count("poolPerTask", false) ?? 0,
+        dbMaxConnections,
+        dbMaxConnectionsLive: count("dbMaxConnectionsLive", true) ?? dbMaxConnections,
+        dbReservedConnections: count("dbReservedConnections", false) ?? 0,
+        deploymentMaximumPercent: count("deploymentMaximumPercent", true),
+        dbInstanceClass: text("dbInstanceClass"),
+        dbEngineVersion: text("dbEngineVersion"),
+    };
+}

@@ -11,6 +11,7 @@ import {
     trustedLiveLimit,
     worstDuringRollout,
 } from "../../lib/transition";
+import { bruteForceWorst } from "../support/rollout";
 
 /** Prod as deployed today: db.t4g.medium, 4 → 8 tasks, 200 % deploys, pool 25. */
 const prodSettings: TransitionInput = {
@@ -40,26 +41,6 @@ function ok(result: ReturnType<typeof planTransition>): TransitionPlan {
     assert.ok(result.ok, result.ok ? "" : JSON.stringify(result.problems));
     if (!result.ok) throw new Error("unreachable");
     return result.plan;
-}
-
-/**
- * Every rollout the model allows, counted by brute force rather than by the greedy formula:
- * desired d ≤ max(R0, R1); old tasks ≤ R0 (the old deployment only shrinks), new ≤ d,
- * old + new ≤ floor(d × P / 100). Returns the most connections any of them holds.
- */
-function bruteForceWorst(deployed: DeployedPlan, next: TransitionInput, newPool: number): number {
-    const dMax = Math.max(deployed.maxReplicas, next.maxReplicas);
-    const percent = Math.max(deployed.deploymentMaximumPercent ?? 200, next.deploymentMaximumPercent);
-    const reserved = Math.max(deployed.dbReservedConnections, next.dbReservedConnections);
-    let worst = 0;
-    for (let d = 1; d <= dMax; d += 1) {
-        const cap = Math.floor((d * percent) / 100);
-        for (let old = 0; old <= Math.min(deployed.maxReplicas, cap); old += 1) {
-            const fresh = Math.min(d, cap - old);
-            worst = Math.max(worst, old * deployed.poolPerTask + fresh * newPool + reserved);
-        }
-    }
-    return worst;
 }
 
 /** Settings in a range small enough for the brute force, wide enough to hit every branch. */

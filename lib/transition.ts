@@ -65,7 +65,7 @@
  * max_connections waits for the reboot to be confirmed, then takes at most two `up`s the
  * same way. No staging by hand, no geometric series of small steps.
  */
-import { CapacityInput, largestFitting, peakTasks, planCapacity } from "./capacity";
+import { CapacityInput, CapacityPlan, largestFitting, peakTasks, planCapacity } from "./capacity";
 import { ConfigProblem, problem } from "./problems";
 
 /** What the last `up` deployed, as read back from the stack's own `capacityPlan` output. */
@@ -403,17 +403,12 @@ function noSafeStep(deployed: DeployedPlan, next: TransitionInput, trusted: numb
 }
 
 /** The `capacityPlan` stack output: the at-rest plan of what this `up` sets, and the change. */
-export interface CapacityPlanOutput {
-    readonly replicas: number;
-    readonly maxReplicas: number;
-    readonly peakTasks: number;
-    /** In the parameter group after this `up` (live once a reboot applied it). */
-    readonly dbMaxConnections: number;
-    readonly dbReservedConnections: number;
-    /** DB_POOL_MAX this `up` sets. */
-    readonly poolPerTask: number;
-    /** peakTasks × poolPerTask + reserved; ≤ dbMaxConnectionsLive. */
-    readonly peakConnections: number;
+/**
+ * The `capacityPlan` stack output: the at-rest plan (lib/capacity.ts fields) of what this
+ * `up` sets — dbMaxConnections is the parameter group's value, poolPerTask the DB_POOL_MAX
+ * this `up` sets, peakConnections ≤ dbMaxConnectionsLive — and the change.
+ */
+export interface CapacityPlanOutput extends CapacityPlan {
     readonly deploymentMaximumPercent: number;
     readonly dbInstanceClass: string;
     readonly dbEngineVersion: string;

@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { storageCeilingGb } from "../lib/db-storage";
 import { storedSecret } from "./stored-secret";
 
 export interface DatabaseArgs {
@@ -64,12 +66,21 @@ export class Database extends pulumi.ComponentResource {
             ],
         }, { parent: this });
 
+        // Final snapshot names must be unique in the account and region: a fixed name fails
+        // the second time ("DBSnapshotAlreadyExists"). The suffix is kept across `up`s and
+        // renewed with what would replace the instance (its database name and user).
+        const snapshotSuffix = new random.RandomId(`${name}-snapshot-id`, {
+            byteLength: 4,
+            keepers: { dbName: args.dbName, username: DB_USERNAME },
+        }, { parent: this });
+
         const instance = new aws.rds.Instance(`${name}-pg`, {
             engine: "postgres",
             engineVersion: args.engineVersion,
             instanceClass: args.instanceClass,
             allocatedStorage: args.allocatedStorageGb,
-            maxAllocatedStorage: args.allocatedStorageGb * 5,
+            // 5 × allocated within RDS's 64 TiB, and ≥ 110 % of allocated; 0 turns autoscaling off.
+            maxAllocatedStorage: storageCeilingGb(args.allocatedStorageGb) ?? 0,
             storageType: "gp3",
             storageEncrypted: true,
             dbName: args.dbName,
@@ -86,8 +97,18 @@ export class Database extends pulumi.ComponentResource {
             deletionProtection: args.protectData,
             skipFinalSnapshot: !args.protectData,
             // Without an identifier, replace or destroy fails when skipFinalSnapshot is false.
-            finalSnapshotIdentifier: args.protectData ? `${name}-final` : undefined,
+            finalSnapshotIdentifier: args.protectData ? pulumi.interpolate`${name}-final-${snapshotSuffix.hex}` : undefined,
             autoMinorVersionUpgrade: true,
+            // A new dbEngineVersion is a major upgrade (with a parameter group of the new
+            // family); RDS refuses one without this. Downgrades are refused before that, by
+            // lib/transition.ts against the deployed version.
+            allowMajorVersionUpgrade: true,
+            // What an `up` shows is what happens, while someone watches: a class, storage,
+            // Multi-AZ or engine change does not wait for the maintenance window, where it would
+            // apply unreviewed at an unknown time. A class or engine change restarts the instance
+            // (a failover with Multi-AZ). It does not make a changed max_connections certain:
+            // the budget waits for a confirmed reboot (lib/transition.ts).
+            applyImmediately: true,
             enabledCloudwatchLogsExports: ["postgresql"],
         }, { parent: this });
 

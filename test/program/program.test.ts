@@ -332,11 +332,29 @@ describe(`program under mocks: stack ${target.label}`, function () {
             assert.match(secretValue(db["password"]), /^mock-secret-/);
         });
 
-        it("PostgreSQL: a final snapshot whenever it is not skipped", () => {
+        it("PostgreSQL: a final snapshot whenever it is not skipped, under a name unique to this instance", () => {
             const db = one("aws:rds/instance:Instance").inputs;
             assert.strictEqual(db["deletionProtection"], s.deletionProtection);
             assert.strictEqual(db["skipFinalSnapshot"], !s.deletionProtection);
-            if (db["skipFinalSnapshot"] === false) assert.ok(db["finalSnapshotIdentifier"], "required when skipFinalSnapshot is false");
+            if (db["skipFinalSnapshot"] === false) {
+                // RDS snapshot names are unique per account and region: a fixed one fails the second time.
+                const suffix = one("random:index/randomId:RandomId");
+                assert.deepStrictEqual(obj(suffix.inputs["keepers"]), { dbName: db["dbName"], username: db["username"] });
+                assert.match(String(db["finalSnapshotIdentifier"]), /^[a-z][a-z0-9-]*-final-0a1b2c3d$/);
+                assert.doesNotMatch(String(db["finalSnapshotIdentifier"]), /--|-$/);
+            }
+        });
+
+        it("PostgreSQL: applies what the budget assumes — constant parameter-group description, changes now, major upgrades allowed, storage ceiling within RDS's limit", () => {
+            const db = one("aws:rds/instance:Instance").inputs;
+            assert.strictEqual(db["applyImmediately"], true);
+            assert.strictEqual(db["allowMajorVersionUpgrade"], true);
+            assert.strictEqual(db["engineVersion"], s.db.engineVersion);
+            const ceiling = Number(db["maxAllocatedStorage"]);
+            assert.ok(ceiling === 0 || (ceiling <= 65536 && ceiling >= Number(db["allocatedStorage"]) * 1.1), String(ceiling));
+            // The description forces a replacement (and a reboot-pending new group): it must not carry the budget.
+            const description = String(one("aws:rds/parameterGroup:ParameterGroup").inputs["description"]);
+            assert.doesNotMatch(description, /\d/);
         });
 
         it("Redis: TLS, encrypted at rest, auth token, cluster mode off; failover only with 2+ nodes", () => {

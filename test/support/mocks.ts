@@ -35,6 +35,8 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
             return { ...base, address: `${name}.abcdefghijkl.${REGION}.rds.amazonaws.com`, port: 5432, identifier: name };
         case "aws:elasticache/replicationGroup:ReplicationGroup":
             return { ...base, primaryEndpointAddress: `master.${name}.abcdef.use1.cache.amazonaws.com` };
+        case "random:index/randomId:RandomId":
+            return { ...base, hex: "0a1b2c3d", b64Url: "ChssPQ", dec: "169552957" };
         case "random:index/randomPassword:RandomPassword":
             return { result: `mock-secret-${name}`, bcryptHash: "mock" };
         case "aws:ecs/cluster:Cluster":

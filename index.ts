@@ -82,6 +82,7 @@ const environment: Record<AppEnvName, pulumi.Input<string>> = {
     PGUSER: DB_USERNAME,
     PGSSLMODE: "verify-full",
     DB_POOL_MAX: plan.poolPerTask.apply(String),
+    DB_PEAK_TASKS: String(settings.capacity.peakTasks),
     DB_RESERVED_CONNECTIONS: String(settings.db.reservedConnections),
     REDIS_URL: pulumi.interpolate`rediss://${cache.primaryEndpoint}:${CACHE_PORT}`,
     SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN.appShutdownMs),

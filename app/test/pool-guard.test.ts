@@ -56,7 +56,7 @@ describe("pool guard (3 instances planned for max_connections 120, real PostgreS
         const { load, peak, logs, ready } = await runFleet(env(), ids);
         const warnings = (logs.match(/pool shrunk to fit the live max_connections/g) ?? []).length;
         console.log(`      planned pool ${planned.poolPerTask}, effective ${share}; peak app connections ${peak.app}, all ${peak.total}/${PG_MAX_CONNECTIONS}; ${warnings} warnings; ${describeLoad(load)}`);
-        assert.ok(load.total > 500, `load too small to prove anything: ${describeLoad(load)}`);
+        assert.ok(load.total > 100, `load too small to prove anything: ${describeLoad(load)}`);
         assert.doesNotMatch(logs, /too many clients/);
         assert.equal(load.errors.length, 0, describeLoad(load));
         assert.equal(count(load, (s) => s !== 200), 0, describeLoad(load));

@@ -1,8 +1,9 @@
 /**
- * An independent check of lib/transition.ts: every rollout its assumptions allow, counted
+ * Shared by the transition tests: prod as deployed today, and an independent check of
+ * lib/transition.ts — every rollout its assumptions allow, counted
  * by brute force instead of by the module's greedy formula.
  */
-import { DeployedPlan } from "../../lib/transition";
+import { DeployedPlan, TransitionInput } from "../../lib/transition";
 
 export interface NewFleet {
     readonly maxReplicas: number;
@@ -29,3 +30,28 @@ export function bruteForceWorst(deployed: DeployedPlan, next: NewFleet, newPool:
     }
     return worst;
 }
+
+/** Prod as deployed today: db.t4g.medium, 4 → 8 tasks, 200 % deploys, pool 25. */
+export const prodSettings: TransitionInput = {
+    replicas: 4,
+    maxReplicas: 8,
+    deploymentMaximumPercent: 200,
+    dbMaxConnections: 410,
+    dbReservedConnections: 10,
+    dbPoolMaxPerTask: 50,
+    dbPoolMinPerTask: 5,
+    dbInstanceClass: "db.t4g.medium",
+    dbEngineVersion: "16",
+    dbMaxConnectionsConfirmed: undefined,
+};
+export const prodDeployed: DeployedPlan = {
+    maxReplicas: 8,
+    poolPerTask: 25,
+    dbMaxConnections: 410,
+    dbMaxConnectionsLive: 410,
+    dbReservedConnections: 10,
+    deploymentMaximumPercent: 200,
+    dbInstanceClass: "db.t4g.medium",
+    dbEngineVersion: "16",
+};
+

@@ -1,22 +1,9 @@
 import * as assert from "assert";
 import { formatTransition, readTransition } from "../../lib/transition-format";
-import { capacityOutput, planTransition, TransitionInput } from "../../lib/transition";
+import { capacityOutput, DeployedPlan, planTransition, TransitionInput } from "../../lib/transition";
+import { prodDeployed, prodSettings } from "../support/rollout";
 
-const prod: TransitionInput = {
-    replicas: 4,
-    maxReplicas: 8,
-    deploymentMaximumPercent: 200,
-    dbMaxConnections: 410,
-    dbReservedConnections: 10,
-    dbPoolMaxPerTask: 50,
-    dbPoolMinPerTask: 5,
-    dbInstanceClass: "db.t4g.medium",
-    dbEngineVersion: "16",
-    dbMaxConnectionsConfirmed: undefined,
-};
-const deployed = { maxReplicas: 8, poolPerTask: 25, dbMaxConnections: 410, dbMaxConnectionsLive: 410, dbReservedConnections: 10, deploymentMaximumPercent: 200, dbInstanceClass: "db.t4g.medium", dbEngineVersion: "16" };
-
-function output(from: typeof deployed | undefined, next: TransitionInput): unknown {
+function output(from: DeployedPlan | undefined, next: TransitionInput): unknown {
     const result = planTransition(from, next);
     assert.ok(result.ok);
     return result.ok ? JSON.parse(JSON.stringify(capacityOutput(next, result.plan))) : undefined;
@@ -24,8 +11,8 @@ function output(from: typeof deployed | undefined, next: TransitionInput): unkno
 
 describe("transition lines for the offline plan (lib/transition-format)", () => {
     it("a class change: pool this up, target after the reboot, peak against the live limit, the pending reboot", () => {
-        const next = { ...prod, dbInstanceClass: "db.t4g.large", dbMaxConnections: 850 };
-        const view = readTransition(output(deployed, next));
+        const next = { ...prodSettings, dbInstanceClass: "db.t4g.large", dbMaxConnections: 850 };
+        const view = readTransition(output(prodDeployed, next));
         assert.ok(view);
         const lines = formatTransition(view, "prod");
         assert.strictEqual(lines[0], "Change — from the deployed plan (prod)");
@@ -36,13 +23,13 @@ describe("transition lines for the offline plan (lib/transition-format)", () => 
     });
 
     it("a steady config says the target is reached, with no notes", () => {
-        const view = readTransition(output(deployed, prod));
+        const view = readTransition(output(prodDeployed, prodSettings));
         assert.ok(view);
         assert.deepStrictEqual(formatTransition(view, undefined).slice(1), ["  pool this up sets   25   target 25 (reached)", "  peak during change  410 ≤ live max_connections 410"]);
     });
 
     it("a first deploy, and outputs written before the transition existed", () => {
-        const view = readTransition(output(undefined, prod));
+        const view = readTransition(output(undefined, prodSettings));
         assert.ok(view);
         assert.match(formatTransition(view, undefined)[0], /first deploy/);
         assert.strictEqual(readTransition({ poolPerTask: 25, dbMaxConnections: 410 }), undefined);

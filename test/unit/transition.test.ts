@@ -11,31 +11,7 @@ import {
     trustedLiveLimit,
     worstDuringRollout,
 } from "../../lib/transition";
-import { bruteForceWorst } from "../support/rollout";
-
-/** Prod as deployed today: db.t4g.medium, 4 → 8 tasks, 200 % deploys, pool 25. */
-const prodSettings: TransitionInput = {
-    replicas: 4,
-    maxReplicas: 8,
-    deploymentMaximumPercent: 200,
-    dbMaxConnections: 410,
-    dbReservedConnections: 10,
-    dbPoolMaxPerTask: 50,
-    dbPoolMinPerTask: 5,
-    dbInstanceClass: "db.t4g.medium",
-    dbEngineVersion: "16",
-    dbMaxConnectionsConfirmed: undefined,
-};
-const prodDeployed: DeployedPlan = {
-    maxReplicas: 8,
-    poolPerTask: 25,
-    dbMaxConnections: 410,
-    dbMaxConnectionsLive: 410,
-    dbReservedConnections: 10,
-    deploymentMaximumPercent: 200,
-    dbInstanceClass: "db.t4g.medium",
-    dbEngineVersion: "16",
-};
+import { bruteForceWorst, prodDeployed, prodSettings } from "../support/rollout";
 
 function ok(result: ReturnType<typeof planTransition>): TransitionPlan {
     assert.ok(result.ok, result.ok ? "" : JSON.stringify(result.problems));

@@ -65,6 +65,7 @@ const database = new Database(`${prefix}-db`, {
     backupRetentionDays: settings.db.backupRetentionDays,
     multiAz: settings.db.multiAz,
     maxConnections: plan.dbMaxConnections,
+    liveMaxConnections: plan.dbMaxConnectionsLive,
     dbName,
     subnetIds: network.privateSubnetIds,
     securityGroupId: firewall.dbSecurityGroupId,

@@ -14,6 +14,12 @@ export interface DatabaseArgs {
     readonly multiAz: boolean;
     /** `max_connections` this `up` writes, from the capacity plan (lib/transition.ts). */
     readonly maxConnections: pulumi.Input<number>;
+    /**
+     * The max_connections the budget trusts to be live: lower than `maxConnections` while a
+     * raise waits for a reboot. Tagged on the parameter group (LIVE_MAX_CONNECTIONS_TAG) so
+     * the policy pack checks the pools against it.
+     */
+    readonly liveMaxConnections: pulumi.Input<number>;
     /** Database name: letters, digits, underscores. */
     readonly dbName: string;
     readonly subnetIds: pulumi.Input<string>[];
@@ -23,6 +29,8 @@ export interface DatabaseArgs {
 }
 
 export const DB_PORT = 5432;
+/** Parameter-group tag with the live limit the budget trusts (policy/connectionBudget.ts reads it). */
+export const LIVE_MAX_CONNECTIONS_TAG = "webfleet:live-max-connections";
 /** `admin` and `rdsadmin` are reserved on RDS PostgreSQL. */
 export const DB_USERNAME = "webfleet";
 
@@ -64,6 +72,7 @@ export class Database extends pulumi.ComponentResource {
                 // Default from PostgreSQL 15, set explicitly so an older family cannot drop it.
                 { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },
             ],
+            tags: { [LIVE_MAX_CONNECTIONS_TAG]: pulumi.output(args.liveMaxConnections).apply(String) },
         }, { parent: this });
 
         // Final snapshot names must be unique in the account and region: a fixed name fails

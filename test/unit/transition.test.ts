@@ -3,9 +3,11 @@ import * as fc from "fast-check";
 import { planCapacity } from "../../lib/capacity";
 import {
     asDeployed,
+    capacityOutput,
     DeployedPlan,
     MAX_STEPS,
     planTransition,
+    readDeployedPlan,
     TransitionInput,
     TransitionPlan,
     trustedLiveLimit,
@@ -284,5 +286,39 @@ describe("the budget through a change (lib/transition)", () => {
                 { numRuns: 300 },
             );
         });
+    });
+});
+
+describe("reading the deployed plan back (lib/transition readDeployedPlan)", () => {
+    it("no output is a first deploy", () => {
+        assert.strictEqual(readDeployedPlan(undefined), undefined);
+        assert.strictEqual(readDeployedPlan(null), undefined);
+    });
+
+    it("an output of the program before this model: the live limit is the group's, the rest unknown", () => {
+        const old = { replicas: 4, maxReplicas: 8, peakTasks: 16, dbMaxConnections: 410, dbReservedConnections: 10, poolPerTask: 25, peakConnections: 410 };
+        assert.deepStrictEqual(readDeployedPlan(old), {
+            maxReplicas: 8,
+            poolPerTask: 25,
+            dbMaxConnections: 410,
+            dbMaxConnectionsLive: 410,
+            dbReservedConnections: 10,
+            deploymentMaximumPercent: undefined,
+            dbInstanceClass: undefined,
+            dbEngineVersion: undefined,
+        });
+    });
+
+    it("reads back exactly what it wrote", () => {
+        const plan = ok(planTransition(prodDeployed, { ...prodSettings, dbInstanceClass: "db.t4g.large", dbMaxConnections: 850 }));
+        const next = { ...prodSettings, dbInstanceClass: "db.t4g.large", dbMaxConnections: 850 };
+        const written: unknown = JSON.parse(JSON.stringify(capacityOutput(next, plan)));
+        assert.deepStrictEqual(readDeployedPlan(written), asDeployed(next, plan));
+    });
+
+    it("a malformed output is an error naming the field, never a silent first deploy", () => {
+        assert.throws(() => readDeployedPlan("25"), /capacityPlan output is "25", not an object/);
+        assert.throws(() => readDeployedPlan({ maxReplicas: 8, poolPerTask: "25", dbMaxConnections: 410, dbReservedConnections: 10 }), /poolPerTask = "25", expected a whole number/);
+        assert.throws(() => readDeployedPlan({ maxReplicas: 8, poolPerTask: 25, dbReservedConnections: 10 }), /dbMaxConnections = undefined/);
     });
 });

@@ -16,19 +16,22 @@ import { SecurityGroups } from "./components/security-groups";
 import { WebImage } from "./components/web-image";
 import { WebService } from "./components/web-service";
 import { loadConfig, PROJECT_DIR } from "./config";
+import { planThisUp } from "./deployed";
 import { APP_PORT, AppEnvName, AppSecretName, HEALTH_CHECK_PATH } from "./lib/app-contract";
 import { sourceHash } from "./lib/app-version";
 import { edgeWarnings, servesHttps } from "./lib/edge";
 import { databaseName, resourcePrefix } from "./lib/names";
 import { SHUTDOWN } from "./lib/shutdown";
 
-// The connection budget (lib/capacity.ts) is computed by config.ts from the settings.
-const { settings, capacity: plan } = loadConfig();
+// The at-rest connection budget (lib/capacity.ts) is computed by config.ts from the settings.
+const { settings, capacity } = loadConfig();
 const prefix = resourcePrefix(pulumi.getProject(), pulumi.getStack());
 const appVersion = sourceHash(path.join(PROJECT_DIR, settings.appPath));
 for (const warning of edgeWarnings(settings.edge, settings.certificateArn)) {
     pulumi.log.warn(warning);
 }
+// The step this `up` may take from what is deployed (lib/transition.ts), not only the at-rest plan.
+const plan = planThisUp(`${prefix}-deployed`, settings);
 
 const network = new Network(`${prefix}-net`, {
     azCount: settings.azCount,
@@ -66,12 +69,14 @@ const cache = new Cache(`${prefix}-cache`, {
 
 const dbName = databaseName(prefix);
 const database = new Database(`${prefix}-db`, {
-    instanceClass: settings.dbInstanceClass,
-    engineVersion: settings.dbEngineVersion,
+    instanceClass: plan.dbInstanceClass,
+    // From the plan, so a refused downgrade never reaches RDS.
+    engineVersion: plan.dbEngineVersion,
     allocatedStorageGb: settings.dbAllocatedStorageGb,
     backupRetentionDays: settings.dbBackupRetentionDays,
     multiAz: settings.dbMultiAz,
     maxConnections: plan.dbMaxConnections,
+    liveMaxConnections: plan.dbMaxConnectionsLive,
     dbName,
     subnetIds: network.privateSubnetIds,
     securityGroupId: firewall.dbSecurityGroupId,
@@ -88,8 +93,9 @@ const environment: Record<AppEnvName, pulumi.Input<string>> = {
     PGDATABASE: dbName,
     PGUSER: DB_USERNAME,
     PGSSLMODE: "verify-full",
-    DB_POOL_MAX: String(plan.poolPerTask),
-    DB_RESERVED_CONNECTIONS: String(plan.dbReservedConnections),
+    DB_POOL_MAX: plan.poolPerTask.apply(String),
+    DB_PEAK_TASKS: String(capacity.peakTasks),
+    DB_RESERVED_CONNECTIONS: String(settings.dbReservedConnections),
     REDIS_URL: pulumi.interpolate`rediss://${cache.primaryEndpoint}:${CACHE_PORT}`,
     SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN.appShutdownMs),
     APP_VERSION: appVersion,
@@ -145,12 +151,12 @@ const alarms = new Alarms(`${prefix}-alarms`, {
     targetGroupArnSuffix: web.targetGroupArnSuffix,
     dbInstanceId: database.instanceId,
     // Nearing the budget: 90 % of what the plan allows at its peak.
-    dbConnectionsThreshold: Math.floor(plan.peakConnections * 0.9),
+    dbConnectionsThreshold: plan.peakConnections.apply((peak) => Math.floor(peak * 0.9)),
 });
 
 /** Public URL of the fleet. */
 export const url = web.url;
-/** The connection budget: tasks, peak tasks during deploys and scaling, pool per task, connections. */
+/** The connection budget: tasks, peak tasks, the pool this `up` sets, and the change (lib/transition.ts). */
 export const capacityPlan = plan;
 /** The image every task runs, pinned by digest. */
 export const imageDigest = image.imageDigest;

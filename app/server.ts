@@ -53,6 +53,9 @@ function readNextConfig(): NextConfig {
 
 async function start(config: AppConfig): Promise<void> {
     const rt = createRuntime(config, APP_DIR);
+    // Size the pool to the live max_connections before taking requests (bounded: an
+    // unreachable database is retried in the background, with one connection meanwhile).
+    await Promise.race([rt.poolGuard.check(), new Promise((r) => setTimeout(r, config.pg.connectTimeoutMs).unref())]);
     void rt.schema.ensure();
 
     const nextConfig = readNextConfig();
@@ -106,6 +109,7 @@ async function start(config: AppConfig): Promise<void> {
         version: rt.version,
         apiRouter: config.apiRouter,
         poolMax: config.pg.poolMax,
+        pool: rt.poolGuard.state,
     });
 
     let stopping = false;

@@ -5,8 +5,8 @@ export interface AlarmsArgs {
     readonly albArnSuffix: pulumi.Input<string>;
     readonly targetGroupArnSuffix: pulumi.Input<string>;
     readonly dbInstanceId: pulumi.Input<string>;
-    /** Alarm when the database holds more connections than this (a share of the budget). */
-    readonly dbConnectionsThreshold: number;
+    /** Alarm when the database holds more connections than this (a share of the budget this `up` sets). */
+    readonly dbConnectionsThreshold: pulumi.Input<number>;
     /** 5xx responses per minute that count as an incident. */
     readonly errorsPerMinute?: number;
 }
@@ -59,9 +59,7 @@ export class Alarms extends pulumi.ComponentResource {
             threshold: 0,
         });
         alarm("db-connections", {
-            alarmDescription:
-                `PostgreSQL holds more than ${args.dbConnectionsThreshold} connections: nearing the connection budget ` +
-                "(look for connections from outside the fleet, or a leak).",
+            alarmDescription: pulumi.interpolate`PostgreSQL holds more than ${args.dbConnectionsThreshold} connections: nearing the connection budget (look for connections from outside the fleet, or a leak).`,
             namespace: "AWS/RDS",
             metricName: "DatabaseConnections",
             dimensions: { DBInstanceIdentifier: args.dbInstanceId },

@@ -17,6 +17,8 @@ export const APP_ENV_NAMES = [
     "PGUSER",
     "PGSSLMODE",
     "DB_POOL_MAX",
+    // Peak tasks of the plan: with it the app keeps its pool within its share of the live max_connections.
+    "DB_PEAK_TASKS",
     "DB_RESERVED_CONNECTIONS",
     "REDIS_URL",
     "SHUTDOWN_TIMEOUT_MS",

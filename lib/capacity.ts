@@ -164,7 +164,7 @@ function explainShortfall(input: CapacityInput, peak: number): ConfigProblem[] {
 }
 
 /** Largest integer in [0, start] satisfying `fits`, which must be monotone (true below some point). */
-function largestFitting(start: number, fits: (n: number) => boolean): number {
+export function largestFitting(start: number, fits: (n: number) => boolean): number {
     let lo = 0;
     let hi = start;
     if (fits(hi)) {

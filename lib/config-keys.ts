@@ -292,6 +292,12 @@ export const CONFIG_KEYS = {
         doc: "max_connections set in the parameter group. 0 means the safe value for dbInstanceClass; required for classes webfleet does not know.",
         parse: integer(10, MAX_CONNECTIONS_LIMIT, "optional"),
     },
+    dbMaxConnectionsConfirmed: {
+        type: "integer",
+        default: 0,
+        doc: "After a change of max_connections and a reboot of the instance, the value SHOW max_connections reports; lets the budget use it (see README, Changing the fleet safely). 0 means not confirmed.",
+        parse: integer(1, MAX_CONNECTIONS_LIMIT, "optional"),
+    },
     dbReservedConnections: {
         type: "integer",
         default: 10,

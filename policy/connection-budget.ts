@@ -6,8 +6,13 @@
  *
  *     peak  = Σ services floor(max(autoscaling maxCapacity, desiredCount) × deploymentMaximumPercent / 100)
  *     need  = peak × DB_POOL_MAX + reserved        (reserved: DB_RESERVED_CONNECTIONS, else 3)
- *     allow = max_connections in the RDS parameter group
+ *     allow = max_connections in the RDS parameter group, or the live limit tagged on it
+ *             (webfleet:live-max-connections) when lower: a raised value waits for a reboot
  *     require need ≤ allow
+ *
+ * This is the at-rest check. The check of the rollout from the deployed task definition to
+ * the new one needs the deployed plan, which a policy does not see; the program makes it
+ * (lib/transition.ts) and fails the preview when no safe step exists.
  *
  * The same arithmetic as lib/capacity.ts, written again on purpose: a policy pack is
  * loaded (and may be published) on its own, so it cannot import the program's code, and
@@ -15,7 +20,10 @@
  */
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { envLookup, parseContainers } from "./containers";
-import { TYPES, num, records, str } from "./props";
+import { TYPES, isRecord, num, records, str } from "./props";
+
+/** Tag the program puts on the parameter group: the max_connections it trusts to be live. */
+export const LIVE_MAX_CONNECTIONS_TAG = "webfleet:live-max-connections";
 
 /** PostgreSQL's superuser_reserved_connections; the least any budget must keep back. */
 export const FALLBACK_RESERVED_CONNECTIONS = 3;
@@ -90,7 +98,7 @@ function validateBudget(args: StackValidationArgs, report: ReportViolation): voi
     }
 
     // What the database allows: the smallest explicit max_connections, which must be static.
-    let allow: { value: number; group: PolicyResource } | undefined;
+    let allow: { value: number; group: PolicyResource; pending: number | undefined } | undefined;
     for (const group of groups) {
         const param = records(group.props, "parameters").find((p) => str(p, "name") === "max_connections");
         if (!param) {
@@ -108,8 +116,11 @@ function validateBudget(args: StackValidationArgs, report: ReportViolation): voi
                 group.urn,
             );
         }
-        if (allow === undefined || value < allow.value) {
-            allow = { value, group };
+        // The program tags the limit it trusts to be live; a raise sitting in the group waits for a reboot.
+        const live = num(isRecord(group.props["tags"]) ? group.props["tags"] : {}, LIVE_MAX_CONNECTIONS_TAG);
+        const effective = live !== undefined && live < value ? live : value;
+        if (allow === undefined || effective < allow.value) {
+            allow = { value: effective, group, pending: effective < value ? value : undefined };
         }
     }
 
@@ -168,7 +179,7 @@ function validateBudget(args: StackValidationArgs, report: ReportViolation): voi
         report(
             `Connection budget exceeded: peak tasks ${peakText} × DB_POOL_MAX ${biggest.pool} (task definition ${biggest.task}) ` +
                 `+ ${reservedSource} = ${need} connections, but max_connections in parameter group ${allow.group.name} ` +
-                `is ${allow.value}. ${FIX}`,
+                `is ${allow.value}${allow.pending === undefined ? "" : ` live (${allow.pending} waits for a reboot)`}. ${FIX}`,
             allow.group.urn,
         );
     }

@@ -28,6 +28,13 @@ const runs = [
   { stack: "dev", overrides: { cpuArchitecture: "ARM64", maxReplicas: "0" }, spec: good },
   // An existing VPC: nothing network-wide is created; everything lands in the given subnets.
   { stack: "prod", overrides: { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: "subnet-0aaaaaaaaaaaaaaa1,subnet-0aaaaaaaaaaaaaaa2", privateSubnetIds: "subnet-0bbbbbbbbbbbbbbb1, subnet-0bbbbbbbbbbbbbbb2" }, spec: good },
+  // After an up of today's program (its capacityPlan lacks the transition fields): lowering the
+  // ceiling keeps pool 25 for this up (8 old × 25 + 8 new × 33 + 10 would be 474 > 410).
+  { stack: "prod", overrides: { maxReplicas: "6" }, previous: { capacityPlan: { replicas: 4, maxReplicas: 8, peakTasks: 16, dbMaxConnections: 410, dbReservedConnections: 10, poolPerTask: 25, peakConnections: 410 } }, spec: good },
+  // RDS cannot downgrade PostgreSQL: refused against the deployed engine version.
+  { stack: "prod", overrides: { dbEngineVersion: "15" }, previous: { capacityPlan: { replicas: 4, maxReplicas: 8, peakTasks: 16, dbMaxConnections: 410, dbReservedConnections: 10, poolPerTask: 25, peakConnections: 410, dbEngineVersion: "16" } }, spec: bad, expect: ["webfleet:dbEngineVersion"] },
+  // Up after up through the changes users make; it runs its own child per up.
+  { stack: "prod", spec: "test/program/transitions.test.ts" },
   // The seed's plan: 500 connections per instance cannot fit.
   { stack: "prod", overrides: { dbPoolMinPerTask: "500", dbPoolMaxPerTask: "500" }, spec: bad, expect: ["webfleet:dbMaxConnections", "webfleet:dbPoolMinPerTask"] },
   { stack: "prod", overrides: { replicas: "0", memory: "3000" }, spec: bad, expect: ["webfleet:replicas", "webfleet:memory"] },
@@ -43,6 +50,7 @@ for (const run of runs) {
     WEBFLEET_OVERRIDES: JSON.stringify(run.overrides || {}),
     WEBFLEET_EXPECT_KEYS: (run.expect || []).join(","),
     WEBFLEET_EXPECT_TEXT: (run.text || []).join(","),
+    WEBFLEET_PREVIOUS_OUTPUTS: run.previous ? JSON.stringify(run.previous) : "",
   };
   const result = spawnSync(process.execPath, [require.resolve("mocha/bin/mocha.js"), run.spec], { cwd: root, env, stdio: "inherit" });
   if (result.status !== 0) failed++;

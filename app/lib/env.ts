@@ -27,6 +27,14 @@ export interface AppConfig {
         readonly sslMode: PgSslMode;
         /** Hard maximum of this task's pool: the fleet program's computed share of `max_connections`. */
         readonly poolMax: number;
+        /**
+         * Most tasks the fleet program plans to run at once (DB_PEAK_TASKS): with it the pool
+         * guard (lib/pool-guard.ts) never opens more than this task's share of the live
+         * `SHOW max_connections`. 0 (unset) turns the guard off.
+         */
+        readonly peakTasks: number;
+        /** Connections kept back for superusers, RDS automation and admins (DB_RESERVED_CONNECTIONS). */
+        readonly reservedConnections: number;
         readonly connectTimeoutMs: number;
     };
     readonly redis: {
@@ -162,6 +170,8 @@ export function readConfig(env: Env): EnvResult {
         password: r.text("PGPASSWORD", "a non-empty password"),
         sslMode: r.oneOf("PGSSLMODE", PG_SSL_MODES),
         poolMax: r.integer("DB_POOL_MAX", 1, 10000),
+        peakTasks: r.integer("DB_PEAK_TASKS", 0, 100000, 0),
+        reservedConnections: r.integer("DB_RESERVED_CONNECTIONS", 0, 262143, 3),
         connectTimeoutMs: r.integer("DB_CONNECT_TIMEOUT_MS", 100, 60000, 5000),
     };
     const redis = readRedis(r, env);

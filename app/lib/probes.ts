@@ -32,7 +32,8 @@ export async function handleReady(rt: Runtime): Promise<ApiResponse> {
         }),
     ]);
     const ok = redis === "ok" && postgres === "ok";
-    const body = { status: ok ? "ready" : "not ready", instanceId: rt.instanceId, checks: { redis, postgres } };
+    // The pool this task may really open (lib/pool-guard.ts), next to what was planned.
+    const body = { status: ok ? "ready" : "not ready", instanceId: rt.instanceId, checks: { redis, postgres }, pool: rt.poolGuard.state };
     return jsonResponse(ok ? 200 : 503, JSON.stringify(body), rt.instanceId, "BYPASS");
 }
 

@@ -11,6 +11,7 @@ import { createPool, SchemaState } from "./db";
 import { EndpointDirectory } from "./endpoints";
 import { type AppConfig, formatProblems, readConfig } from "./env";
 import { errorMessage, log } from "./log";
+import { PoolGuard } from "./pool-guard";
 import { SharedCache } from "./shared-cache";
 import { UpstreamClient } from "./upstream";
 
@@ -20,6 +21,8 @@ export interface Runtime {
     readonly version: string;
     readonly cacheTtls: ReadonlyMap<string, number>;
     readonly pool: Pool;
+    /** Keeps the pool within this task's share of the live max_connections. */
+    readonly poolGuard: PoolGuard;
     readonly cache: SharedCache;
     readonly endpoints: EndpointDirectory;
     readonly upstream: UpstreamClient;
@@ -36,6 +39,12 @@ export class ConfigError extends Error {}
 
 export function createRuntime(config: AppConfig, appDir: string): Runtime {
     const pool = createPool(config.pg, config.instanceId);
+    const poolGuard = new PoolGuard(pool, {
+        planned: config.pg.poolMax,
+        peakTasks: config.pg.peakTasks,
+        reservedConnections: config.pg.reservedConnections,
+    });
+    void poolGuard.check();
     const cache = new SharedCache(config.redis);
     const upstream = new UpstreamClient(config.upstreamTimeoutMs);
     const schema = new SchemaState(pool);
@@ -45,6 +54,7 @@ export function createRuntime(config: AppConfig, appDir: string): Runtime {
         version: config.appVersion ?? readBuildInfo(appDir).version,
         cacheTtls: config.cacheTtls,
         pool,
+        poolGuard,
         cache,
         endpoints: new EndpointDirectory(pool, cache, config.endpointCacheTtlS, config.endpointMemoMs),
         upstream,
@@ -52,6 +62,7 @@ export function createRuntime(config: AppConfig, appDir: string): Runtime {
         draining: false,
         async close() {
             schema.stop();
+            poolGuard.stop();
             upstream.close();
             const results = await Promise.allSettled([pool.end(), cache.close()]);
             for (const r of results) {

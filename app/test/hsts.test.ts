@@ -1,9 +1,9 @@
 /** Strict-Transport-Security: only on responses to requests the ALB received over HTTPS. */
 import assert from "node:assert/strict";
 import { cameOverHttps, HSTS_VALUE } from "../lib/hsts";
-import { AppInstance } from "./support/app";
-import { addEndpoint, fixture, uniqueId } from "./support/fixture";
-import { request } from "./support/http";
+import { AppInstance } from "../local/app";
+import { addEndpoint, fixture, uniqueId } from "../local/fixture";
+import { request } from "../local/http";
 
 describe("HSTS (lib/hsts.ts)", () => {
     it("reads X-Forwarded-Proto: https in any case, the first hop of a list, nothing else", () => {

@@ -30,9 +30,10 @@ function target(maxCapacity: number, resourceId = "service/cluster/web-service",
     return resource(T.target, name, { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", minCapacity: 1, maxCapacity, resourceId });
 }
 
-function parameterGroup(maxConnections: string, applyMethod = "pending-reboot"): PolicyResource {
+function parameterGroup(maxConnections: string, applyMethod = "pending-reboot", live?: string): PolicyResource {
     return resource(T.params, "db-params", {
         family: "postgres16",
+        ...(live === undefined ? {} : { tags: { "webfleet:live-max-connections": live } }),
         parameters: [
             { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },
             { name: "max_connections", value: maxConnections, applyMethod },
@@ -108,6 +109,16 @@ describe("policy connection-budget-fits", () => {
         // web 10 × 2 = 20, worker 2 × 1 = 2: 22 × 10 + 3 = 223 > 200.
         const [message] = messages(await checkStack(connectionBudget, stack));
         assert.match(message, /20 for service web-service .* \+ 2 for service worker .* = 223 connections/);
+    });
+
+    it("checks against the live limit tagged on the group while a raise waits for a reboot (the class-change case)", async () => {
+        // t4g.medium → t4g.large: 850 sits in the group, 410 is live. Pool 50 (sized for 850) must fail.
+        const raised = [...fleet(50).slice(0, 3), parameterGroup("850", "pending-reboot", "410")];
+        const [v] = messages(await checkStack(connectionBudget, raised));
+        assert.ok(v, "a pool sized for the pending value must be refused");
+        assert.match(v, /is 410 live \(850 waits for a reboot\)/);
+        assert.deepStrictEqual(messages(await checkStack(connectionBudget, [...fleet(33).slice(0, 3), parameterGroup("850", "pending-reboot", "410")])), []);
+        assert.deepStrictEqual(messages(await checkStack(connectionBudget, [...fleet(33).slice(0, 3), parameterGroup("410", "pending-reboot", "850")])), [], "a higher tag never raises the limit");
     });
 
     it("requires max_connections to be static (applyMethod pending-reboot)", async () => {

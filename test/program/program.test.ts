@@ -8,6 +8,8 @@ import * as assert from "assert";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { readConfig } from "../../app/lib/env";
 import { CapacityPlan, planCapacity } from "../../lib/capacity";
+import { capacityOutput, CapacityPlanOutput, planTransition, readDeployedPlan } from "../../lib/transition";
+import { transitionInput } from "../../deployed";
 import { APP_ENV_NAMES, APP_PORT, APP_SECRET_NAMES, HEALTH_CHECK_PATH } from "../../lib/app-contract";
 import { servesHttps } from "../../lib/edge";
 import { LOG_DELIVERY_SERVICE } from "../../lib/elb-log-delivery";
@@ -47,6 +49,11 @@ function secretValue(v: unknown): string {
     return String(o["value"]);
 }
 
+function pick(v: unknown, keys: readonly string[]): Record<string, unknown> {
+    const o = obj(v);
+    return Object.fromEntries(keys.map((k) => [k, o[k]]));
+}
+
 function obj(v: unknown): Record<string, unknown> {
     assert.ok(typeof v === "object" && v !== null && !Array.isArray(v), `expected an object, got ${JSON.stringify(v)}`);
     return Object.fromEntries(Object.entries(v));
@@ -69,9 +76,14 @@ describe(`program under mocks: stack ${target.label}`, function () {
         return defs[0];
     };
     const env = (): Map<string, string> => new Map(container().environment.map((e) => [e.name, e.value]));
+    const capacity = (): CapacityPlanOutput => {
+        const out = run.outputs["capacityPlan"];
+        assert.ok(typeof out === "object" && out !== null);
+        return out as CapacityPlanOutput;
+    };
 
     before(async () => {
-        run = await runProgram(target.stack, target.overrides);
+        run = await runProgram(target.stack, target.overrides, target.previousOutputs);
         const raw: Record<string, string | undefined> = { "aws:region": run.config["aws:region"] };
         for (const key of PROJECT_KEYS) raw[key] = run.config[`webfleet:${key}`];
         const parsed = parseSettings(raw, { dockerfileExists: () => true });
@@ -83,8 +95,19 @@ describe(`program under mocks: stack ${target.label}`, function () {
     });
 
     describe("the connection budget", () => {
-        it("exports capacityPlan exactly as the capacity module computes it", () => {
-            assert.deepStrictEqual(run.outputs["capacityPlan"], cap);
+        it("exports capacityPlan exactly as the transition module computes it from the deployed plan", () => {
+            const input = transitionInput(s);
+            const expected = planTransition(readDeployedPlan(target.previousOutputs?.["capacityPlan"]), input);
+            assert.ok(expected.ok);
+            if (expected.ok) assert.deepStrictEqual(run.outputs["capacityPlan"], capacityOutput(input, expected.plan));
+            if (!target.previousOutputs) {
+                // A first deploy sets the at-rest plan at once.
+                assert.deepStrictEqual(pick(run.outputs["capacityPlan"], Object.keys(cap)), cap);
+            }
+        });
+
+        it("reads the deployed plan from its own stack's last outputs", () => {
+            assert.deepStrictEqual(run.stackReads, [`organization/webfleet/${target.stack}`]);
         });
 
         it("fits: peak tasks × DB_POOL_MAX + reserved ≤ the parameter group's max_connections", () => {
@@ -99,9 +122,13 @@ describe(`program under mocks: stack ${target.label}`, function () {
             const peak = Math.floor((ceiling * Number(service["deploymentMaximumPercent"])) / 100);
             const pool = Number(env().get("DB_POOL_MAX"));
             const reserved = Number(env().get("DB_RESERVED_CONNECTIONS"));
-            assert.ok(pool >= s.dbPoolMinPerTask);
-            assert.ok(peak * pool + reserved <= Number(maxConnections["value"]), `${peak} × ${pool} + ${reserved} > ${maxConnections["value"]}`);
-            assert.strictEqual(Number(maxConnections["value"]), s.dbMaxConnections);
+            const out = capacity();
+            assert.ok(pool >= 1 && pool === out.poolPerTask);
+            const live = Math.min(Number(maxConnections["value"]), out.dbMaxConnectionsLive);
+            assert.ok(peak * pool + reserved <= live, `${peak} × ${pool} + ${reserved} > ${live}`);
+            assert.ok(out.transition.peakDuringChange <= live, "the rollout of this up fits the live limit");
+            assert.strictEqual(Number(maxConnections["value"]), out.dbMaxConnections);
+            assert.strictEqual(one("aws:rds/instance:Instance").inputs["instanceClass"], out.dbInstanceClass);
         });
 
         it("keeps TLS forced on the database", () => {
@@ -154,7 +181,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
             assert.deepStrictEqual([...e.keys()].sort(), [...APP_ENV_NAMES].sort());
             assert.strictEqual(e.get("HOSTNAME"), "0.0.0.0");
             assert.strictEqual(e.get("PORT"), String(APP_PORT));
-            assert.strictEqual(e.get("DB_POOL_MAX"), String(cap.poolPerTask));
+            assert.strictEqual(e.get("DB_POOL_MAX"), String(capacity().poolPerTask));
             assert.strictEqual(e.get("PGSSLMODE"), "verify-full");
             assert.match(e.get("REDIS_URL") ?? "", /^rediss:\/\/.+:6379$/);
             assert.strictEqual(e.get("SHUTDOWN_TIMEOUT_MS"), String(SHUTDOWN.appShutdownMs));
@@ -168,7 +195,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
             const result = readConfig(environment);
             assert.ok(result.ok, result.ok ? "" : JSON.stringify(result.problems));
             if (!result.ok) return;
-            assert.strictEqual(result.config.pg.poolMax, cap.poolPerTask);
+            assert.strictEqual(result.config.pg.poolMax, capacity().poolPerTask);
             assert.strictEqual(result.config.redis.tls, true);
             assert.strictEqual(result.config.shutdownTimeoutMs, SHUTDOWN.appShutdownMs);
         });
@@ -429,11 +456,29 @@ describe(`program under mocks: stack ${target.label}`, function () {
             assert.match(secretValue(db["password"]), /^mock-secret-/);
         });
 
-        it("PostgreSQL: a final snapshot whenever it is not skipped", () => {
+        it("PostgreSQL: a final snapshot whenever it is not skipped, under a name unique to this instance", () => {
             const db = one("aws:rds/instance:Instance").inputs;
             assert.strictEqual(db["deletionProtection"], s.deletionProtection);
             assert.strictEqual(db["skipFinalSnapshot"], !s.deletionProtection);
-            if (db["skipFinalSnapshot"] === false) assert.ok(db["finalSnapshotIdentifier"], "required when skipFinalSnapshot is false");
+            if (db["skipFinalSnapshot"] === false) {
+                // RDS snapshot names are unique per account and region: a fixed one fails the second time.
+                const suffix = one("random:index/randomId:RandomId");
+                assert.deepStrictEqual(obj(suffix.inputs["keepers"]), { dbName: db["dbName"], username: db["username"] });
+                assert.match(String(db["finalSnapshotIdentifier"]), /^[a-z][a-z0-9-]*-final-0a1b2c3d$/);
+                assert.doesNotMatch(String(db["finalSnapshotIdentifier"]), /--|-$/);
+            }
+        });
+
+        it("PostgreSQL: applies what the budget assumes — constant parameter-group description, changes now, major upgrades allowed, storage ceiling within RDS's limit", () => {
+            const db = one("aws:rds/instance:Instance").inputs;
+            assert.strictEqual(db["applyImmediately"], true);
+            assert.strictEqual(db["allowMajorVersionUpgrade"], true);
+            assert.strictEqual(db["engineVersion"], s.dbEngineVersion);
+            const ceiling = Number(db["maxAllocatedStorage"]);
+            assert.ok(ceiling === 0 || (ceiling <= 65536 && ceiling >= Number(db["allocatedStorage"]) * 1.1), String(ceiling));
+            // The description forces a replacement (and a reboot-pending new group): it must not carry the budget.
+            const description = String(one("aws:rds/parameterGroup:ParameterGroup").inputs["description"]);
+            assert.doesNotMatch(description, /\d/);
         });
 
         it("Redis: TLS, encrypted at rest, auth token, cluster mode off; failover only with 2+ nodes", () => {
@@ -478,7 +523,8 @@ describe(`program under mocks: stack ${target.label}`, function () {
             const metrics = alarms.map((a) => a["metricName"]).sort();
             assert.deepStrictEqual(metrics, ["DatabaseConnections", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "UnHealthyHostCount"]);
             const db = alarms.find((a) => a["metricName"] === "DatabaseConnections");
-            assert.ok(db && Number(db["threshold"]) < cap.peakConnections && Number(db["threshold"]) > 0);
+            assert.ok(db && Number(db["threshold"]) < capacity().peakConnections && Number(db["threshold"]) > 0);
+            assert.ok(Number(db["threshold"]) <= capacity().dbMaxConnectionsLive, "an alarm the database can reach");
             for (const a of alarms) assert.ok(Array.isArray(a["alarmActions"]) && a["alarmActions"].length === 1);
         });
     });

@@ -61,6 +61,8 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
             return { ...base, address: `${name}.abcdefghijkl.${REGION}.rds.amazonaws.com`, port: 5432, identifier: name };
         case "aws:elasticache/replicationGroup:ReplicationGroup":
             return { ...base, primaryEndpointAddress: `master.${name}.abcdef.use1.cache.amazonaws.com` };
+        case "random:index/randomId:RandomId":
+            return { ...base, hex: "0a1b2c3d", b64Url: "ChssPQ", dec: "169552957" };
         case "random:index/randomPassword:RandomPassword":
             return { result: `mock-secret-${name}`, bcryptHash: "mock" };
         case "aws:ecs/cluster:Cluster":
@@ -82,11 +84,27 @@ export interface RecordedCall {
     readonly inputs: Record<string, unknown>;
 }
 
+/** The StackReference type: the program reads its own stack's last outputs through one. */
+export const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
 export class RecordingMocks implements pulumi.runtime.Mocks {
     public readonly resources: RecordedResource[] = [];
     public readonly calls: RecordedCall[] = [];
+    /** Stacks the program read through a StackReference (full names), kept apart from the resources it manages. */
+    public readonly stackReads: string[] = [];
+
+    /**
+     * `previousOutputs`: what the stack's last `up` exported, served to a StackReference of the
+     * stack itself; undefined is a stack that has never been deployed (no outputs).
+     */
+    constructor(private readonly previousOutputs: Record<string, unknown> | undefined = undefined) {}
 
     public newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+        if (args.type === STACK_REFERENCE) {
+            const name = String(record(args.inputs)["name"] ?? args.name);
+            this.stackReads.push(name);
+            return { id: name, state: { name, outputs: this.previousOutputs ?? {}, secretOutputNames: [] } };
+        }
         this.resources.push({ type: args.type, name: args.name, inputs: record(args.inputs) });
         const state = { ...computedState(args.type, args.name, record(args.inputs)), ...record(args.inputs) };
         return { id: `${args.name}-id`, state };

@@ -3,6 +3,8 @@ export interface ProgramTarget {
     readonly stack: string;
     readonly overrides: Readonly<Record<string, string>>;
     readonly label: string;
+    /** The outputs of the stack's previous `up` (WEBFLEET_PREVIOUS_OUTPUTS), or undefined for a first deploy. */
+    readonly previousOutputs: Record<string, unknown> | undefined;
 }
 
 export function programTarget(): ProgramTarget {
@@ -23,5 +25,15 @@ export function programTarget(): ProgramTarget {
         overrides[key] = value;
     }
     const extras = Object.entries(overrides).map(([k, v]) => `${k}=${v}`);
-    return { stack, overrides, label: extras.length ? `${stack} (${extras.join(", ")})` : stack };
+    const rawPrevious = process.env["WEBFLEET_PREVIOUS_OUTPUTS"];
+    let previousOutputs: Record<string, unknown> | undefined;
+    if (rawPrevious !== undefined && rawPrevious !== "") {
+        const previous: unknown = JSON.parse(rawPrevious);
+        if (typeof previous !== "object" || previous === null || Array.isArray(previous)) {
+            throw new Error(`WEBFLEET_PREVIOUS_OUTPUTS must be a JSON object of stack outputs, got ${rawPrevious}`);
+        }
+        previousOutputs = Object.fromEntries(Object.entries(previous));
+        extras.push("after a previous up");
+    }
+    return { stack, overrides, label: extras.length ? `${stack} (${extras.join(", ")})` : stack, previousOutputs };
 }

@@ -22,7 +22,12 @@ export interface ProgramRun {
     readonly outputs: Record<string, unknown>;
     /** Resource name → URNs it waits for (explicit dependsOn and inputs taken from other resources). */
     readonly dependencies: ReadonlyMap<string, readonly string[]>;
+    /** Full names of the stacks read through a StackReference. */
+    readonly stackReads: readonly string[];
 }
+
+/** What `pulumi.getOrganization()` says under the mocks (a self-managed backend says "organization"). */
+export const MOCK_ORGANIZATION = "organization";
 
 let ran: string | undefined;
 
@@ -34,26 +39,45 @@ function resolve(v: pulumi.Output<unknown>): Promise<unknown> {
     return new Promise((done) => v.apply((x) => done(x)));
 }
 
-export async function runProgram(stack: string, overrides: Readonly<Record<string, string>> = {}): Promise<ProgramRun> {
+/**
+ * `previousOutputs`: the outputs of the stack's last `up`, which the program reads back
+ * through a StackReference to itself; leave undefined for a first deploy.
+ */
+export async function runProgram(
+    stack: string,
+    overrides: Readonly<Record<string, string>> = {},
+    previousOutputs?: Record<string, unknown>,
+): Promise<ProgramRun> {
     if (ran !== undefined) {
         throw new Error(`runProgram already ran stack "${ran}" in this process; run each stack in its own process`);
     }
     ran = stack;
     const config = loadStackConfig(stack, overrides);
-    const mocks = new RecordingMocks();
+    const mocks = new RecordingMocks(previousOutputs);
     // preview=false so that outputs resolve to the mocked values.
-    await pulumi.runtime.setMocks(mocks, "webfleet", stack, false);
+    await pulumi.runtime.setMocks(mocks, "webfleet", stack, false, MOCK_ORGANIZATION);
     pulumi.runtime.setAllConfig(config);
     const dependencies = recordDependencies();
 
-    const program: Record<string, unknown> = await import(path.join(PROJECT_ROOT, "index"));
-    const outputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(program)) {
-        outputs[key] = isOutput(value) ? await resolve(value) : value;
+    // An error thrown while an output resolves (the change from the deployed plan refused)
+    // fails `pulumi preview`; here it would leave that output pending forever, so catch it.
+    let failed: (e: unknown) => void = () => undefined;
+    const failure = new Promise<never>((_, reject) => (failed = reject));
+    failure.catch(() => undefined);
+    const onRejection = (e: unknown): void => failed(e);
+    process.on("unhandledRejection", onRejection);
+    try {
+        const program: Record<string, unknown> = await import(path.join(PROJECT_ROOT, "index"));
+        const outputs: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(program)) {
+            outputs[key] = isOutput(value) ? await Promise.race([resolve(value), failure]) : value;
+        }
+        // Let registrations that were started by the last outputs settle.
+        await Promise.race([new Promise((r) => setTimeout(r, 50)), failure]);
+        return { stack, config, resources: mocks.resources, calls: mocks.calls, outputs, dependencies, stackReads: mocks.stackReads };
+    } finally {
+        process.off("unhandledRejection", onRejection);
     }
-    // Let registrations that were started by the last outputs settle.
-    await new Promise((r) => setTimeout(r, 50));
-    return { stack, config, resources: mocks.resources, calls: mocks.calls, outputs, dependencies };
 }
 
 /**

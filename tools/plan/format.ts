@@ -22,6 +22,15 @@ function describeOverrides(overrides: Readonly<Record<string, string>>): string 
     return sets.length === 0 ? "" : ` with ${sets.join(", ")}`;
 }
 
+/** The pool row: the at-rest formula, or, while a change is in progress, what this `up` sets and the target. */
+function poolFormula(plan: Plan, formula: string): string {
+    const t = plan.transition;
+    if (t === undefined || t.poolPerTask === t.targetPoolPerTask) {
+        return `${formula}; DB_POOL_MAX`;
+    }
+    return `DB_POOL_MAX this up; target ${t.targetPoolPerTask} (see Change)`;
+}
+
 /** The capacity plan, one row per quantity, with how each derived number was reached. */
 export function formatCapacity(plan: Plan): string[] {
     const c = plan.capacity;
@@ -35,7 +44,7 @@ export function formatCapacity(plan: Plan): string[] {
         ["peak tasks", String(c.peakTasks), p === undefined ? "during a deploy at the ceiling" : `floor(${c.maxReplicas} × ${p} / 100): deploy at the autoscaling ceiling`],
         ["dbMaxConnections", String(c.dbMaxConnections), "max_connections in the parameter group"],
         ["dbReservedConnections", String(c.dbReservedConnections), "superuser, RDS automation, admin, migrations"],
-        ["pool per task", String(c.poolPerTask), `${cap}floor((${c.dbMaxConnections} − ${c.dbReservedConnections}) / ${c.peakTasks}) = floor(${usable} / ${c.peakTasks})${cap ? ")" : ""}; DB_POOL_MAX`],
+        ["pool per task", String(c.poolPerTask), poolFormula(plan, `${cap}floor((${c.dbMaxConnections} − ${c.dbReservedConnections}) / ${c.peakTasks}) = floor(${usable} / ${c.peakTasks})${cap ? ")" : ""}`)],
         ["peak connections", String(c.peakConnections), `${c.peakTasks} × ${c.poolPerTask} + ${c.dbReservedConnections} ${fits} ${c.dbMaxConnections}`],
     ];
     return [`Capacity plan — stack ${plan.stack}${describeOverrides(plan.overrides)}`, ...table(rows).map((r) => `  ${r}`)];

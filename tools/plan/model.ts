@@ -5,6 +5,7 @@
  */
 import { CapacityPlan } from "../../lib/capacity";
 import { resourcePrefix } from "../../lib/names";
+import { readTransition, TransitionView } from "../../lib/transition-format";
 import { RecordedResource as MockedResource } from "../mock-runner/mocks";
 
 export type { CapacityPlan } from "../../lib/capacity";
@@ -36,6 +37,10 @@ export interface Plan {
     readonly deploymentMaximumPercent: number | undefined;
     readonly dbPoolMaxPerTask: number | undefined;
     readonly components: readonly PlannedComponent[];
+    /** The change from the deployed plan (lib/transition.ts), when the output carries one. */
+    readonly transition?: TransitionView;
+    /** The `capacityPlan` output as the program exported it: the deployed plan for a run after this one. */
+    readonly capacityOutput?: unknown;
 }
 
 const CAPACITY_KEYS: readonly (keyof CapacityPlan)[] = [
@@ -237,5 +242,7 @@ export function buildPlan(run: {
         deploymentMaximumPercent: typeof fromService === "number" ? fromService : numberIn(run.config, "webfleet:deploymentMaximumPercent"),
         dbPoolMaxPerTask: numberIn(run.config, "webfleet:dbPoolMaxPerTask"),
         components: groupByComponent(run.resources, run.stack),
+        transition: readTransition(run.outputs["capacityPlan"]),
+        capacityOutput: run.outputs["capacityPlan"],
     };
 }

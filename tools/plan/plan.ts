@@ -10,6 +10,7 @@
  * and diffs the results.
  */
 import { spawnSync } from "child_process";
+import { formatTransition } from "../../lib/transition-format";
 import { runProgram } from "../mock-runner/run-program";
 import { PlanArgs, parsePlanArgs } from "./args";
 import { formatDiff, formatPlan } from "./format";
@@ -20,8 +21,12 @@ function isExpected(e: unknown): e is Error {
     return e instanceof Error && (e.name === "ConfigError" || e.name === "UsageError" || /^Stack '.*'/.test(e.message));
 }
 
+/** The deployed side's outputs, handed to the other side's run as its stack's last outputs. */
+const PREVIOUS_ENV = "WEBFLEET_PREVIOUS_OUTPUTS";
+
 async function planInProcess(stack: string, overrides: Readonly<Record<string, string>>): Promise<Plan> {
-    const run = await runProgram(stack, overrides);
+    const previous = process.env[PREVIOUS_ENV];
+    const run = await runProgram(stack, overrides, previous ? JSON.parse(previous) : undefined);
     return buildPlan({ ...run, overrides });
 }
 
@@ -30,8 +35,10 @@ function toArgv(stack: string, overrides: Readonly<Record<string, string>>): str
 }
 
 /** Plans one side in a child process; its stderr (a config error, say) passes through. */
-function planInChild(stack: string, overrides: Readonly<Record<string, string>>): Plan {
+function planInChild(stack: string, overrides: Readonly<Record<string, string>>, deployed?: Plan): Plan {
+    const previous = deployed === undefined ? "" : JSON.stringify({ capacityPlan: deployed.capacityOutput });
     const child = spawnSync(process.execPath, [...process.execArgv, __filename, ...toArgv(stack, overrides)], {
+        env: { ...process.env, [PREVIOUS_ENV]: previous },
         encoding: "utf8",
         stdio: ["ignore", "pipe", "inherit"],
         maxBuffer: 64 * 1024 * 1024,
@@ -55,8 +62,10 @@ async function main(args: PlanArgs): Promise<void> {
         return;
     }
     const before = planInChild(args.against.stack, args.against.overrides);
-    const after = planInChild(args.stack, args.overrides);
-    process.stdout.write(`${formatPlan(after)}\n${formatDiff(before, after)}`);
+    // The `against` side is what is deployed: the other side plans its change from it.
+    const after = planInChild(args.stack, args.overrides, before);
+    const change = after.transition === undefined ? [] : formatTransition(after.transition, args.against.stack);
+    process.stdout.write(`${formatPlan(after)}\n${change.map((l) => `${l}\n`).join("")}${change.length > 0 ? "\n" : ""}${formatDiff(before, after)}`);
 }
 
 function fail(e: unknown): never {

@@ -41,6 +41,17 @@ describe("offline plan: npm run plan", function () {
         assert.match(r.stdout, /~ aws:appautoscaling\/target:Target \S+: minCapacity 4 → 6/);
     });
 
+    it("plans the change from the --against side as deployed: a class change waits for the reboot", () => {
+        const r = plan("--stack", "prod", "--set", "dbInstanceClass=db.t4g.large", "--against", "prod");
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.match(r.stdout, /Change — from the deployed plan \(prod\)\n/);
+        // The old program set 50 at once: 8 × 25 + 8 × 50 + 10 = 610 against a live 410.
+        assert.match(r.stdout, /pool this up sets\s+25\s+target 50 \(1 more `up`, after the reboot\)/);
+        assert.match(r.stdout, /peak during change\s+410 ≤ live max_connections 410/);
+        assert.match(r.stdout, /pending reboot\s+max_connections 850 is in the parameter group; live stays 410/);
+        assert.match(r.stdout, /pool per task\s+25\s+DB_POOL_MAX this up; target 50/);
+    });
+
     it("exits non-zero with the program's own config message on a bad config", () => {
         const r = plan("--stack", "dev", "--set", "replicas=40");
         assert.strictEqual(r.status, 1);

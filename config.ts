@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./lib/problems";
-import { parseSettings, PROJECT_KEYS, RawConfig, Settings } from "./lib/settings";
+import { parseSettings, PROJECT_KEYS, RawConfig, Settings, undeclaredKeyProblems } from "./lib/settings";
 
 /** Where Pulumi.yaml lives: the CLI runs the program there, and so do our tests. */
 export const PROJECT_DIR = __dirname;
@@ -27,8 +27,10 @@ export function loadSettings(): Settings {
     const result = parseSettings(readRawConfig(), {
         dockerfileExists: (appPath) => fs.existsSync(path.join(PROJECT_DIR, appPath, "Dockerfile")),
     });
-    if (!result.ok) {
-        throw new ConfigError(result.problems, pulumi.getStack());
+    // Every key the program was given, so a mistyped key in a stack file is an error, not ignored.
+    const undeclared = undeclaredKeyProblems(pulumi.runtime.allConfig());
+    if (!result.ok || undeclared.length > 0) {
+        throw new ConfigError([...undeclared, ...(result.ok ? [] : result.problems)], pulumi.getStack());
     }
     return result.settings;
 }

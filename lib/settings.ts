@@ -16,7 +16,8 @@ import {
     FARGATE_CPU_VALUES,
     isValidFargateSize,
 } from "./fargate";
-import { ConfigProblem, problem } from "./problems";
+import { didYouMean } from "./did-you-mean";
+import { ConfigProblem, PROJECT, problem, render } from "./problems";
 
 /** Raw config: `replicas`, `maxReplicas`, … and `aws:region`, as strings, or undefined when unset. */
 export type RawConfig = Readonly<Record<string, string | undefined>>;
@@ -111,6 +112,24 @@ export const PROJECT_KEYS = [
 ] as const;
 
 export type ProjectKey = (typeof PROJECT_KEYS)[number];
+
+/**
+ * Keys of the project's namespace that the program does not read, from all the config the
+ * program was given (`webfleet:replica` for `webfleet:replicas`). The CLI refuses these in
+ * a stack file (pulumi/pulumi#11127); this catches what reaches the program any other way,
+ * so a typo is never silently ignored. Other namespaces (aws:, pulumi:) are not ours.
+ */
+export function undeclaredKeyProblems(config: Readonly<Record<string, string>>): ConfigProblem[] {
+    const known: readonly string[] = PROJECT_KEYS;
+    return Object.keys(config)
+        .filter((key) => key.startsWith(`${PROJECT}:`) && !known.includes(key.slice(PROJECT.length + 1)))
+        .sort()
+        .map((key) => ({
+            key,
+            given: render(config[key]),
+            allowed: `uses a configuration value which is not defined by the project configuration (Pulumi.yaml)${didYouMean(key.slice(PROJECT.length + 1), known, (k) => `${PROJECT}:${k}`)}`,
+        }));
+}
 
 /** Keys whose Pulumi.yaml default (0 or "") means "not set". */
 export const OPTIONAL_KEYS: readonly ProjectKey[] = [

@@ -25,6 +25,8 @@ const runs = [
   // The seed's plan: 500 connections per instance cannot fit.
   { stack: "prod", overrides: { dbPoolMinPerTask: "500", dbPoolMaxPerTask: "500" }, spec: bad, expect: ["webfleet:dbMaxConnections", "webfleet:dbPoolMinPerTask"] },
   { stack: "prod", overrides: { replicas: "0", memory: "3000" }, spec: bad, expect: ["webfleet:replicas", "webfleet:memory"] },
+  // A typo that reaches the program past the CLI (Automation API, older CLI): the program refuses it too.
+  { stack: "prod", unchecked: { "webfleet:replica": "6" }, spec: bad, expect: ["webfleet:replica"] },
 ];
 
 let failed = 0;
@@ -33,6 +35,7 @@ for (const run of runs) {
     ...process.env,
     WEBFLEET_STACK: run.stack,
     WEBFLEET_OVERRIDES: JSON.stringify(run.overrides || {}),
+    WEBFLEET_UNCHECKED: JSON.stringify(run.unchecked || {}),
     WEBFLEET_EXPECT_KEYS: (run.expect || []).join(","),
   };
   const result = spawnSync(process.execPath, [require.resolve("mocha/bin/mocha.js"), run.spec], { cwd: root, env, stdio: "inherit" });

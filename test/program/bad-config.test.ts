@@ -1,6 +1,7 @@
 /**
  * A bad config must stop the program before any resource exists, with one message that
- * names every bad key. Runs in its own process (WEBFLEET_STACK + WEBFLEET_OVERRIDES).
+ * names every bad key. Runs in its own process (WEBFLEET_STACK + WEBFLEET_OVERRIDES, and WEBFLEET_UNCHECKED for
+ * config that reaches the program past the CLI's checks).
  */
 import * as assert from "assert";
 import { ConfigError } from "../../lib/problems";
@@ -21,7 +22,7 @@ describe(`program under mocks rejects bad config: ${target.label}`, function () 
         };
         let failure: unknown;
         try {
-            await runProgram(target.stack, target.overrides);
+            await runProgram(target.stack, target.overrides, { unchecked: target.unchecked });
         } catch (e) {
             failure = e;
         }

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fc from "fast-check";
 import { isValidFargateSize } from "../../lib/fargate";
 import { ConfigError, formatProblems } from "../../lib/problems";
-import { parseSettings, PROJECT_KEYS, RawConfig } from "../../lib/settings";
+import { parseSettings, PROJECT_KEYS, RawConfig, undeclaredKeyProblems } from "../../lib/settings";
 import { loadStackConfig } from "../../tools/mock-runner/stack-config";
 
 /** Raw config as config.ts would read it for a stack: short keys plus aws:region. */
@@ -100,6 +100,19 @@ describe("config validation (lib/settings)", () => {
             assert.ok(mine.some((p) => allowed.test(p)), `${key} message does not say ${allowed}:\n${mine.join("\n")}`);
         });
     }
+
+    it("refuses project keys the program does not read (a typo in a stack file is never ignored), with a suggestion", () => {
+        const problems = undeclaredKeyProblems({ "webfleet:replica": "6", "webfleet:replicas": "4", "webfleet:foo": "1", "aws:region": "us-east-1", "aws:profile": "p" });
+        assert.deepStrictEqual(problems, [
+            { key: "webfleet:foo", given: '"1"', allowed: "uses a configuration value which is not defined by the project configuration (Pulumi.yaml)" },
+            {
+                key: "webfleet:replica",
+                given: '"6"',
+                allowed: "uses a configuration value which is not defined by the project configuration (Pulumi.yaml); did you mean 'webfleet:replicas'?",
+            },
+        ]);
+        assert.deepStrictEqual(undeclaredKeyProblems(Object.fromEntries(PROJECT_KEYS.map((k) => [`webfleet:${k}`, "1"]))), []);
+    });
 
     it("reports every bad key at once, with the value given", () => {
         const problems = problemsFor({ replicas: "0", cpu: "3", cpuArchitecture: "mips", logRetentionDays: "2" });

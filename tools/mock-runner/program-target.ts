@@ -2,6 +2,8 @@
 export interface ProgramTarget {
     readonly stack: string;
     readonly overrides: Readonly<Record<string, string>>;
+    /** Config passed to the program past the loader's checks (run-program.ts RunOptions.unchecked). */
+    readonly unchecked: Readonly<Record<string, string>>;
     readonly label: string;
 }
 
@@ -10,18 +12,24 @@ export function programTarget(): ProgramTarget {
     if (!stack) {
         throw new Error("WEBFLEET_STACK is not set: run program tests through `npm run test:program` (one stack per process)");
     }
-    const rawOverrides = process.env["WEBFLEET_OVERRIDES"] ?? "{}";
-    const parsed: unknown = JSON.parse(rawOverrides);
-    const overrides: Record<string, string> = {};
+    const overrides = stringMap("WEBFLEET_OVERRIDES");
+    const unchecked = stringMap("WEBFLEET_UNCHECKED");
+    const extras = Object.entries({ ...overrides, ...unchecked }).map(([k, v]) => `${k}=${v}`);
+    return { stack, overrides, unchecked, label: extras.length ? `${stack} (${extras.join(", ")})` : stack };
+}
+
+function stringMap(variable: string): Record<string, string> {
+    const raw = process.env[variable] ?? "{}";
+    const parsed: unknown = JSON.parse(raw);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        throw new Error(`WEBFLEET_OVERRIDES must be a JSON object of strings, got ${rawOverrides}`);
+        throw new Error(`${variable} must be a JSON object of strings, got ${raw}`);
     }
+    const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(parsed)) {
         if (typeof value !== "string") {
-            throw new Error(`WEBFLEET_OVERRIDES.${key} must be a string, got ${JSON.stringify(value)}`);
+            throw new Error(`${variable}.${key} must be a string, got ${JSON.stringify(value)}`);
         }
-        overrides[key] = value;
+        out[key] = value;
     }
-    const extras = Object.entries(overrides).map(([k, v]) => `${k}=${v}`);
-    return { stack, overrides, label: extras.length ? `${stack} (${extras.join(", ")})` : stack };
+    return out;
 }

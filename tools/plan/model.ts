@@ -236,6 +236,7 @@ export function buildPlan(run: {
         // What the service really gets; the config key only when no service was made.
         deploymentMaximumPercent: typeof fromService === "number" ? fromService : numberIn(run.config, "webfleet:deploymentMaximumPercent"),
         dbPoolMaxPerTask: numberIn(run.config, "webfleet:dbPoolMaxPerTask"),
-        components: groupByComponent(run.resources, run.stack),
+        // The parent the program gave each resource (recorded by the mock runner), when known.
+        components: groupByComponent(run.resources.map((r) => ({ ...r, parent: r.parent ?? r.options?.parent })), run.stack),
     };
 }

@@ -9,15 +9,20 @@ function changed(c: ResourceChange, input: string): { before?: string; after?: s
     return c.properties.find((p) => p.path === input || p.path.startsWith(`${input}.`) || p.path.startsWith(`${input}[`));
 }
 
-/** Static parameters whose value changed: `[name, before, after]`. */
-function pendingRebootParameters(c: ResourceChange): string[] {
+/** `"410"` → `410`: values are shown as JSON in the diff, in words without quotes. */
+function plain(v: string | undefined): string {
+    return v === undefined ? "-" : v.replace(/^"(.*)"$/, "$1");
+}
+
+/** Static (pending-reboot) parameters whose value changed, as `name before → after`. */
+function pendingRebootParameters(c: ResourceChange, inputs: Readonly<Record<string, unknown>>): string[] {
+    const params = Array.isArray(inputs["parameters"]) ? inputs["parameters"] : [];
+    const isStatic = (name: string): boolean =>
+        params.some((p: unknown) => typeof p === "object" && p !== null && "name" in p && p.name === name && "applyMethod" in p && p.applyMethod === "pending-reboot");
     return c.properties
-        .map((p) => /^parameters\[([^\]]+)\]\.value$/.exec(p.path))
-        .filter((m): m is RegExpExecArray => m !== null)
-        .map((m) => {
-            const p = c.properties.find((x) => x.path === m[0]);
-            return `${m[1]} ${p?.before ?? "-"} → ${p?.after ?? "-"}`;
-        });
+        .map((p) => ({ p, m: /^parameters\[([^\]]+)\]\.value$/.exec(p.path) }))
+        .filter(({ m }) => m !== null && isStatic(m[1]))
+        .map(({ p, m }) => `${m?.[1] ?? "?"} ${plain(p.before)} → ${plain(p.after)}`);
 }
 
 export function impactsOf(c: ResourceChange, after: DiffableResource | undefined): string[] {
@@ -45,11 +50,11 @@ export function impactsOf(c: ResourceChange, after: DiffableResource | undefined
             }
             const desired = changed(c, "desiredCount");
             if (desired) {
-                notes.push(`ECS runs ${desired.after ?? "?"} tasks instead of ${desired.before ?? "?"}`);
+                notes.push(`ECS runs ${plain(desired.after)} tasks instead of ${plain(desired.before)}`);
             }
             const ignored = c.ignored.find((p) => p.path === "desiredCount");
             if (ignored) {
-                notes.push(`desiredCount ${ignored.before ?? "-"} → ${ignored.after ?? "-"} is ignored (ignoreChanges): \`pulumi preview\` does not show it; autoscaling owns the running count and the floor is the scaling target's minCapacity`);
+                notes.push(`desiredCount ${plain(ignored.before)} → ${plain(ignored.after)} is ignored (ignoreChanges): \`pulumi preview\` does not show it; autoscaling owns the running count and the floor is the scaling target's minCapacity`);
             }
             break;
         }
@@ -57,7 +62,7 @@ export function impactsOf(c: ResourceChange, after: DiffableResource | undefined
             const when = inputs["applyImmediately"] === true ? "now (applyImmediately)" : "at the next maintenance window (applyImmediately is off)";
             const cls = changed(c, "instanceClass");
             if (cls) {
-                notes.push(`RDS restarts the instance to change class ${cls.before ?? "-"} → ${cls.after ?? "-"}, ${when}; with Multi-AZ it fails over to the standby first (a minute or two of reconnects)`);
+                notes.push(`RDS restarts the instance to change class ${plain(cls.before)} → ${plain(cls.after)}, ${when}; with Multi-AZ it fails over to the standby first (a minute or two of reconnects)`);
             }
             if (changed(c, "engineVersion")) {
                 notes.push(`engine version change restarts the instance, ${when}`);
@@ -74,7 +79,7 @@ export function impactsOf(c: ResourceChange, after: DiffableResource | undefined
             break;
         }
         case "aws:rds/parameterGroup:ParameterGroup": {
-            const statics = pendingRebootParameters(c);
+            const statics = pendingRebootParameters(c, inputs);
             if (statics.length > 0) {
                 notes.push(`${statics.join(", ")}: static (pending-reboot), reaches PostgreSQL only at the instance's next reboot, not at the maintenance window`);
             }
@@ -83,7 +88,7 @@ export function impactsOf(c: ResourceChange, after: DiffableResource | undefined
         case "aws:elasticache/replicationGroup:ReplicationGroup": {
             const node = changed(c, "nodeType");
             if (node) {
-                notes.push(`ElastiCache moves to ${node.after ?? "?"} nodes: new nodes are built and the primary fails over (clients reconnect; minutes to an hour)`);
+                notes.push(`ElastiCache moves to ${plain(node.after)} nodes: new nodes are built and the primary fails over (clients reconnect; minutes to an hour)`);
             }
             if (changed(c, "numCacheClusters")) {
                 notes.push("replica nodes are added or removed (no restart of the primary)");
@@ -93,7 +98,7 @@ export function impactsOf(c: ResourceChange, after: DiffableResource | undefined
         case "aws:appautoscaling/target:Target": {
             const min = changed(c, "minCapacity");
             if (min) {
-                notes.push(`autoscaling floor ${min.before ?? "-"} → ${min.after ?? "-"}: raising it above the running count starts tasks at once`);
+                notes.push(`autoscaling floor ${plain(min.before)} → ${plain(min.after)}: raising it above the running count starts tasks at once`);
             }
             break;
         }

@@ -13,8 +13,8 @@
  */
 import { CostEstimate, estimateCost } from "../../lib/cost";
 import { launch, lastJsonLine } from "../mock-runner/launch";
-import { runProgram } from "../mock-runner/run-program";
-import { PlanArgs, USAGE, UsageError, parsePlanArgs } from "./args";
+import { loadStackConfig } from "../mock-runner/stack-config";
+import { PlanArgs, USAGE, parsePlanArgs } from "./args";
 import { costItems } from "./cost-inputs";
 import { DiffableResource, StackDiff, diffRuns } from "./diff";
 import { formatCapacity, formatChanges, formatCost, formatCostChange, formatResources, resourcesSummary } from "./format";
@@ -35,6 +35,9 @@ function isExpected(e: unknown): e is Error {
 }
 
 async function runHere(stack: string, overrides: Readonly<Record<string, string>>): Promise<Side> {
+    // Config errors first, before the Pulumi SDK and the AWS provider are loaded (seconds).
+    loadStackConfig(stack, overrides);
+    const { runProgram } = await import("../mock-runner/run-program");
     const run = await runProgram(stack, overrides);
     return { stack, overrides, config: run.config, resources: run.resources, outputs: run.outputs };
 }
@@ -145,5 +148,5 @@ try {
         main(args).catch(fail);
     }
 } catch (e) {
-    fail(e instanceof UsageError ? e : e);
+    fail(e);
 }

@@ -3,9 +3,11 @@
 // process and Pulumi's mock runtime is global, so two stacks in one process would mix.
 // Every Pulumi.<stack>.yaml gets a run; the variants cover what a user edits most.
 "use strict";
-const { spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
+// The one child-process launcher (tools/mock-runner/launch.ts), loaded through the cached TS hook.
+require("../tools/mock-runner/ts-hook.js");
+const { launchSync } = require("../tools/mock-runner/launch.ts");
 
 const root = path.resolve(__dirname, "..");
 const stacks = fs.readdirSync(root).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)).filter(Boolean).map((m) => m[1]).sort();
@@ -38,7 +40,7 @@ for (const run of runs) {
     WEBFLEET_UNCHECKED: JSON.stringify(run.unchecked || {}),
     WEBFLEET_EXPECT_KEYS: (run.expect || []).join(","),
   };
-  const result = spawnSync(process.execPath, [require.resolve("mocha/bin/mocha.js"), run.spec], { cwd: root, env, stdio: "inherit" });
+  const result = launchSync({ script: require.resolve("mocha/bin/mocha.js"), args: [run.spec], env, stdio: "inherit" });
   if (result.status !== 0) failed++;
 }
 console.log(`\nprogram tests: ${runs.length - failed} of ${runs.length} runs passed`);

@@ -64,8 +64,13 @@ export function impactsOf(c: ResourceChange, after: DiffableResource | undefined
             if (cls) {
                 notes.push(`RDS restarts the instance to change class ${plain(cls.before)} → ${plain(cls.after)}, ${when}; with Multi-AZ it fails over to the standby first (a minute or two of reconnects)`);
             }
-            if (changed(c, "engineVersion")) {
+            const version = changed(c, "engineVersion");
+            if (version) {
                 notes.push(`engine version change restarts the instance, ${when}`);
+                const major = (v: string | undefined): string => plain(v).split(".")[0];
+                if (major(version.before) !== major(version.after) && inputs["allowMajorVersionUpgrade"] !== true) {
+                    notes.push("a MAJOR version upgrade needs allowMajorVersionUpgrade: true on the instance; without it RDS refuses and `pulumi up` fails");
+                }
             }
             if (changed(c, "parameterGroupName")) {
                 notes.push("a different parameter group attaches now but its static parameters apply only at the next reboot");

@@ -102,6 +102,9 @@ describe("offline plan: generic diff (tools/plan/diff)", () => {
         const d2 = diff([db("db.t4g.medium")], [db("db.t4g.large")]);
         assert.strictEqual(d2.changes[0].op, "update");
         assert.ok(impactsOf(d2.changes[0], db("db.t4g.large")).some((n) => /restarts the instance/.test(n)));
+        const v = (engineVersion: string): DiffableResource => r("aws:rds/instance:Instance", "db", { engineVersion });
+        assert.ok(impactsOf(diff([v("16")], [v("17")]).changes[0], v("17")).some((n) => /MAJOR version upgrade needs allowMajorVersionUpgrade/.test(n)));
+        assert.ok(!impactsOf(diff([v("16.3")], [v("16.4")]).changes[0], v("16.4")).some((n) => /MAJOR/.test(n)));
     });
 
     it("every force-new entry cites the provider source file it comes from", () => {

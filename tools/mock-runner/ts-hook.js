@@ -4,7 +4,8 @@
 // machine). Modules keep their real path, so __dirname and relative requires are as under
 // ts-node. Type checking is `npm run typecheck`'s job, not this hook's.
 //
-// Cache: .tmp/ts-cache/<sha1 of path, size, mtime, hook version>.js (.tmp/ is git-ignored).
+// Cache: .tmp/ts-cache/<sha1 of path, size, mtime, tsconfig.json's mtime, hook version>.js
+// (.tmp/ is git-ignored).
 // Plain JavaScript on purpose: it must run before any TypeScript can.
 "use strict";
 const crypto = require("crypto");
@@ -16,6 +17,7 @@ const root = path.resolve(__dirname, "..", "..");
 const cacheDir = path.join(root, ".tmp", "ts-cache");
 let ts;
 let compilerOptions;
+let configStamp;
 
 function transpile(source, file) {
   if (ts === undefined) {
@@ -32,7 +34,10 @@ function transpile(source, file) {
 
 function compiled(file) {
   const stat = fs.statSync(file);
-  const key = crypto.createHash("sha1").update(`${VERSION}\0${file}\0${stat.size}\0${stat.mtimeMs}`).digest("hex");
+  if (configStamp === undefined) {
+    configStamp = String(fs.statSync(path.join(root, "tsconfig.json")).mtimeMs);
+  }
+  const key = crypto.createHash("sha1").update(`${VERSION}\0${configStamp}\0${file}\0${stat.size}\0${stat.mtimeMs}`).digest("hex");
   const cached = path.join(cacheDir, `${key}.js`);
   try {
     return fs.readFileSync(cached, "utf8");

@@ -120,6 +120,7 @@ async function main(args: PlanArgs): Promise<void> {
     sections.push(formatCapacity(after.plan));
     // Issue 8's transition block (pool during the change) belongs here, after capacity.
     sections.push(formatCost(after.cost));
+    // Warnings about the config (e.g. issue 15's allowPlainHttp line) belong here, before the resources.
     sections.push(args.resources ? formatResources(after.plan) : [resourcesSummary(after.plan)]);
     process.stdout.write(`${sections.map((s) => s.join("\n")).join("\n\n")}\n`);
 }

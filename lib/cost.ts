@@ -85,7 +85,7 @@ function lineFor(item: CostItem, prices: RegionPrices, usage: UsageAssumptions):
             const vcpu = item.cpuUnits / 1024;
             const gb = item.memoryMiB / 1024;
             const perTask = (vcpu * f.vcpuHour.usd + gb * f.gbHour.usd) * h;
-            const formula = `${item.tasks} tasks × (${vcpu} vCPU × ${rate(f.vcpuHour)} + ${gb} GB × ${rate(f.gbHour)}) × ${h} h (${item.arch})`;
+            const formula = `${item.tasks} task${item.tasks === 1 ? "" : "s"} × (${vcpu} vCPU × ${rate(f.vcpuHour)} + ${gb} GB × ${rate(f.gbHour)}) × ${h} h (${item.arch})`;
             return {
                 component: c,
                 item: "Fargate tasks",

@@ -11,7 +11,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CapacityPlan, planCapacity } from "./lib/capacity";
 import { ConfigError } from "./lib/problems";
-import { parseSettings, PROJECT_KEYS, RawConfig, Settings } from "./lib/settings";
+import { parseSettings, PROJECT_KEYS, RawConfig, Settings, undeclaredKeyProblems } from "./lib/settings";
 
 /** Where Pulumi.yaml lives: the CLI runs the program there, and so do our tests. */
 export const PROJECT_DIR = __dirname;
@@ -36,8 +36,10 @@ export function loadConfig(): FleetConfig {
     const parsed = parseSettings(readRawConfig(), {
         dockerfileExists: (appPath) => fs.existsSync(path.join(PROJECT_DIR, appPath, "Dockerfile")),
     });
-    if (!parsed.ok) {
-        throw new ConfigError(parsed.problems, pulumi.getStack());
+    // Every key the program was given, so a mistyped key in a stack file is an error, not ignored.
+    const undeclared = undeclaredKeyProblems(pulumi.runtime.allConfig());
+    if (!parsed.ok || undeclared.length > 0) {
+        throw new ConfigError([...undeclared, ...(parsed.ok ? [] : parsed.problems)], pulumi.getStack());
     }
     // Checked after the settings: the budget's advice only makes sense once every input is valid.
     const capacity = planCapacity(parsed.settings);

@@ -14,7 +14,8 @@ import { CONFIG_KEYS, CERT_ARN_RE, ConfigValues, PROJECT_KEYS } from "./config-k
 import { safeMaxConnections } from "./db-instance-classes";
 import { describeMemoryOptions, isValidFargateSize } from "./fargate";
 import { EdgeSettings, isInZone } from "./edge";
-import { ConfigProblem, problem } from "./problems";
+import { didYouMean } from "./did-you-mean";
+import { ConfigProblem, PROJECT, problem, render } from "./problems";
 
 export { OPTIONAL_KEYS, PROJECT_KEYS } from "./config-keys";
 export type { ProjectKey } from "./config-keys";
@@ -210,6 +211,24 @@ export const RULES: readonly Rule[] = [
             : [];
     }),
 ];
+
+/**
+ * Keys of the project's namespace that the program does not read, from all the config the
+ * program was given (`webfleet:replica` for `webfleet:replicas`). The CLI refuses these in
+ * a stack file (pulumi/pulumi#11127); this catches what reaches the program any other way,
+ * so a typo is never silently ignored. Other namespaces (aws:, pulumi:) are not ours.
+ */
+export function undeclaredKeyProblems(config: Readonly<Record<string, string>>): ConfigProblem[] {
+    const known: readonly string[] = PROJECT_KEYS;
+    return Object.keys(config)
+        .filter((key) => key.startsWith(`${PROJECT}:`) && !known.includes(key.slice(PROJECT.length + 1)))
+        .sort()
+        .map((key) => ({
+            key,
+            given: render(config[key]),
+            allowed: `uses a configuration value which is not defined by the project configuration (Pulumi.yaml)${didYouMean(key.slice(PROJECT.length + 1), known, (k) => `${PROJECT}:${k}`)}`,
+        }));
+}
 
 export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsResult {
     const problems: ConfigProblem[] = [];

@@ -3,9 +3,11 @@
 // process and Pulumi's mock runtime is global, so two stacks in one process would mix.
 // Every Pulumi.<stack>.yaml gets a run; the variants cover what a user edits most.
 "use strict";
-const { spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
+// The one child-process launcher (tools/mock-runner/launch.ts), loaded through the cached TS hook.
+require("../tools/mock-runner/ts-hook.js");
+const { launchSync } = require("../tools/mock-runner/launch.ts");
 
 const root = path.resolve(__dirname, "..");
 const stacks = fs.readdirSync(root).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)).filter(Boolean).map((m) => m[1]).sort();
@@ -40,6 +42,8 @@ const runs = [
   { stack: "prod", overrides: { replicas: "0", memory: "3000" }, spec: bad, expect: ["webfleet:replicas", "webfleet:memory"] },
   // Prod without TLS: the old behaviour (plain HTTP on the internet) is refused, naming the keys that fix it.
   { stack: "prod", overrides: { domainName: "", hostedZoneName: "" }, spec: bad, expect: ["webfleet:domainName"], text: ["hostedZoneName", "certificateArn", "allowPlainHttp", "prod-like"] },
+  // A typo that reaches the program past the CLI (Automation API, older CLI): the program refuses it too.
+  { stack: "prod", unchecked: { "webfleet:replica": "6" }, spec: bad, expect: ["webfleet:replica"] },
 ];
 
 let failed = 0;
@@ -48,11 +52,12 @@ for (const run of runs) {
     ...process.env,
     WEBFLEET_STACK: run.stack,
     WEBFLEET_OVERRIDES: JSON.stringify(run.overrides || {}),
+    WEBFLEET_UNCHECKED: JSON.stringify(run.unchecked || {}),
     WEBFLEET_EXPECT_KEYS: (run.expect || []).join(","),
     WEBFLEET_EXPECT_TEXT: (run.text || []).join(","),
     WEBFLEET_PREVIOUS_OUTPUTS: run.previous ? JSON.stringify(run.previous) : "",
   };
-  const result = spawnSync(process.execPath, [require.resolve("mocha/bin/mocha.js"), run.spec], { cwd: root, env, stdio: "inherit" });
+  const result = launchSync({ script: require.resolve("mocha/bin/mocha.js"), args: [run.spec], env, stdio: "inherit" });
   if (result.status !== 0) failed++;
 }
 console.log(`\nprogram tests: ${runs.length - failed} of ${runs.length} runs passed`);

@@ -3,16 +3,13 @@
  * mocks, pass every policy. Each stack runs in its own process.
  */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as path from "path";
-
-const ROOT = path.resolve(__dirname, "..", "..");
+import { lastJsonLine, launchSync } from "../../tools/mock-runner/launch";
 
 function violationsFor(stack: string, overrides: Record<string, string> = {}): string[] {
-    const script = path.join(__dirname, "policies-on-program.ts");
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", script, stack, JSON.stringify(overrides)], { cwd: ROOT, encoding: "utf8" });
+    const r = launchSync({ script: path.join(__dirname, "policies-on-program.ts"), args: [stack, JSON.stringify(overrides)] });
     assert.strictEqual(r.status, 0, r.stderr);
-    const parsed: unknown = JSON.parse(r.stdout.trim().split("\n").pop() ?? "null");
+    const parsed = lastJsonLine(r.stdout);
     assert.ok(Array.isArray(parsed), `no result from the ${stack} run:\n${r.stdout}`);
     return parsed.map(String);
 }

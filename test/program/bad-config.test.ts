@@ -1,6 +1,7 @@
 /**
  * A bad config must stop the program before any resource exists, with one message that
- * names every bad key. Runs in its own process (WEBFLEET_STACK + WEBFLEET_OVERRIDES).
+ * names every bad key. Runs in its own process (WEBFLEET_STACK + WEBFLEET_OVERRIDES, and WEBFLEET_UNCHECKED for
+ * config that reaches the program past the CLI's checks).
  */
 import * as assert from "assert";
 import { ConfigError } from "../../lib/problems";
@@ -16,12 +17,13 @@ describe(`program under mocks rejects bad config: ${target.label}`, function () 
         const created: string[] = [];
         const original = RecordingMocks.prototype.newResource;
         RecordingMocks.prototype.newResource = function (args) {
-            created.push(`${args.type} ${args.name}`);
+            // The root stack resource exists before the program runs, as under the CLI.
+            if (args.type !== "pulumi:pulumi:Stack") created.push(`${args.type} ${args.name}`);
             return original.call(this, args);
         };
         let failure: unknown;
         try {
-            await runProgram(target.stack, target.overrides, target.previousOutputs);
+            await runProgram(target.stack, target.overrides, { unchecked: target.unchecked, previousOutputs: target.previousOutputs });
         } catch (e) {
             failure = e;
         }

@@ -83,7 +83,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
     };
 
     before(async () => {
-        run = await runProgram(target.stack, target.overrides, target.previousOutputs);
+        run = await runProgram(target.stack, target.overrides, { unchecked: target.unchecked, previousOutputs: target.previousOutputs });
         const raw: Record<string, string | undefined> = { "aws:region": run.config["aws:region"] };
         for (const key of PROJECT_KEYS) raw[key] = run.config[`webfleet:${key}`];
         const parsed = parseSettings(raw, { dockerfileExists: () => true });

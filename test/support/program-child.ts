@@ -22,7 +22,7 @@ function field(v: unknown, key: string): unknown {
 
 async function main(): Promise<void> {
     const target = programTarget();
-    const run = await runProgram(target.stack, target.overrides, target.previousOutputs);
+    const run = await runProgram(target.stack, target.overrides, { unchecked: target.unchecked, previousOutputs: target.previousOutputs });
     const inputs = (type: string): Record<string, unknown> => run.resources.find((r) => r.type === type)?.inputs ?? {};
     const containers: unknown = JSON.parse(String(inputs("aws:ecs/taskDefinition:TaskDefinition")["containerDefinitions"]));
     const environment = Array.isArray(containers) ? field(containers[0], "environment") : undefined;

@@ -3,7 +3,7 @@ import * as fc from "fast-check";
 import { isValidFargateSize } from "../../lib/fargate";
 import { planCapacity } from "../../lib/capacity";
 import { ConfigError, ConfigProblem, formatProblems } from "../../lib/problems";
-import { parseSettings, PROJECT_KEYS, RawConfig, Settings } from "../../lib/settings";
+import { parseSettings, PROJECT_KEYS, RawConfig, Settings, undeclaredKeyProblems } from "../../lib/settings";
 import { loadStackConfig } from "../../tools/mock-runner/stack-config";
 
 /** Raw config as config.ts would read it for a stack: short keys plus aws:region. */
@@ -142,6 +142,19 @@ describe("config validation (lib/settings)", () => {
     it("a malformed certificateArn in prod is one problem, not also 'TLS missing'", () => {
         const problems = problemsFor({ domainName: "", hostedZoneName: "", certificateArn: "nope" });
         assert.deepStrictEqual(problems.map((p) => p.split(" = ")[0]), ["webfleet:certificateArn"]);
+    });
+
+    it("refuses project keys the program does not read (a typo in a stack file is never ignored), with a suggestion", () => {
+        const problems = undeclaredKeyProblems({ "webfleet:replica": "6", "webfleet:replicas": "4", "webfleet:foo": "1", "aws:region": "us-east-1", "aws:profile": "p" });
+        assert.deepStrictEqual(problems, [
+            { key: "webfleet:foo", given: '"1"', allowed: "uses a configuration value which is not defined by the project configuration (Pulumi.yaml)" },
+            {
+                key: "webfleet:replica",
+                given: '"6"',
+                allowed: "uses a configuration value which is not defined by the project configuration (Pulumi.yaml); did you mean 'webfleet:replicas'?",
+            },
+        ]);
+        assert.deepStrictEqual(undeclaredKeyProblems(Object.fromEntries(PROJECT_KEYS.map((k) => [`webfleet:${k}`, "1"]))), []);
     });
 
     it("reports every bad key at once, with the value given", () => {

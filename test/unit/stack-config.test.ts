@@ -65,7 +65,43 @@ describe("stack config loader (tools/mock-runner/stack-config) agrees with the P
         fs.rmSync(dir, { recursive: true });
     });
 
-    it("names a missing stack file", () => {
-        assert.throws(() => loadStackConfig("staging"), /Pulumi\.staging\.yaml does not exist/);
+    it("names a missing stack file and the stack files that exist, on one line", () => {
+        assert.throws(
+            () => loadStackConfig("staging"),
+            (e: Error) =>
+                e.name === "StackConfigError" &&
+                e.message === "no stack file Pulumi.staging.yaml for stack 'staging'; stack files here: Pulumi.dev.yaml (dev), Pulumi.prod.yaml (prod)",
+        );
+    });
+
+    it("refuses a --set key of the project's namespace that Pulumi.yaml does not declare, with the CLI's message and a suggestion", () => {
+        assert.throws(
+            () => loadStackConfig("prod", { replica: "6" }),
+            (e: Error) =>
+                e.message ===
+                "Stack 'prod' uses configuration value 'webfleet:replica' which is not defined by the project configuration; did you mean 'webfleet:replicas'?",
+        );
+        assert.throws(
+            () => loadStackConfig("prod", { foo: "1" }),
+            (e: Error) => e.message === "Stack 'prod' uses configuration value 'webfleet:foo' which is not defined by the project configuration",
+        );
+        // Other namespaces belong to providers: the CLI passes them through, and so does the loader.
+        assert.strictEqual(loadStackConfig("prod", { "aws:profile": "x" })["aws:profile"], "x");
+    });
+
+    it("refuses an undeclared key in a stack file, every one of them, as the CLI does", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "webfleet-loader-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: t\nruntime: nodejs\nconfig:\n  size:\n    type: integer\n    default: 1\n");
+        fs.writeFileSync(path.join(dir, "Pulumi.x.yaml"), "config:\n  t:sise: 2\n  t:other: 3\n  aws:region: us-east-1\n");
+        assert.throws(
+            () => loadStackConfig("x", {}, dir),
+            (e: Error) =>
+                e.message ===
+                [
+                    "Stack 'x' uses configuration value 't:other' which is not defined by the project configuration",
+                    "Stack 'x' uses configuration value 't:sise' which is not defined by the project configuration; did you mean 't:size'?",
+                ].join("\n"),
+        );
+        fs.rmSync(dir, { recursive: true });
     });
 });

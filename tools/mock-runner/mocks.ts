@@ -9,6 +9,21 @@ export interface RecordedResource {
     readonly type: string;
     readonly name: string;
     readonly inputs: Record<string, unknown>;
+    /** What the mock answered beyond the inputs: id, arn, names AWS would compute (so references can be traced). */
+    readonly computed?: Record<string, unknown>;
+    /** Resource options the program set (run-program.ts captures them); absent when none. */
+    readonly options?: RecordedOptions;
+}
+
+/** The resource options that change what `pulumi preview` shows, as the program passed them. */
+export interface RecordedOptions {
+    /** Name of the parent resource (a component), when not the stack. */
+    readonly parent?: string;
+    readonly ignoreChanges?: readonly string[];
+    readonly replaceOnChanges?: readonly string[];
+    readonly protect?: boolean;
+    readonly deleteBeforeReplace?: boolean;
+    readonly retainOnDelete?: boolean;
 }
 
 const ACCOUNT = "123456789012";
@@ -105,8 +120,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             this.stackReads.push(name);
             return { id: name, state: { name, outputs: this.previousOutputs ?? {}, secretOutputNames: [] } };
         }
-        this.resources.push({ type: args.type, name: args.name, inputs: record(args.inputs) });
-        const state = { ...computedState(args.type, args.name, record(args.inputs)), ...record(args.inputs) };
+        const computed = computedState(args.type, args.name, record(args.inputs));
+        this.resources.push({ type: args.type, name: args.name, inputs: record(args.inputs), computed: { ...computed, id: `${args.name}-id` } });
+        const state = { ...computed, ...record(args.inputs) };
         return { id: `${args.name}-id`, state };
     }
 

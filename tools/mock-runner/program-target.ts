@@ -2,6 +2,8 @@
 export interface ProgramTarget {
     readonly stack: string;
     readonly overrides: Readonly<Record<string, string>>;
+    /** Config passed to the program past the loader's checks (run-program.ts RunOptions.unchecked). */
+    readonly unchecked: Readonly<Record<string, string>>;
     readonly label: string;
     /** The outputs of the stack's previous `up` (WEBFLEET_PREVIOUS_OUTPUTS), or undefined for a first deploy. */
     readonly previousOutputs: Record<string, unknown> | undefined;
@@ -12,19 +14,9 @@ export function programTarget(): ProgramTarget {
     if (!stack) {
         throw new Error("WEBFLEET_STACK is not set: run program tests through `npm run test:program` (one stack per process)");
     }
-    const rawOverrides = process.env["WEBFLEET_OVERRIDES"] ?? "{}";
-    const parsed: unknown = JSON.parse(rawOverrides);
-    const overrides: Record<string, string> = {};
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        throw new Error(`WEBFLEET_OVERRIDES must be a JSON object of strings, got ${rawOverrides}`);
-    }
-    for (const [key, value] of Object.entries(parsed)) {
-        if (typeof value !== "string") {
-            throw new Error(`WEBFLEET_OVERRIDES.${key} must be a string, got ${JSON.stringify(value)}`);
-        }
-        overrides[key] = value;
-    }
-    const extras = Object.entries(overrides).map(([k, v]) => `${k}=${v}`);
+    const overrides = stringMap("WEBFLEET_OVERRIDES");
+    const unchecked = stringMap("WEBFLEET_UNCHECKED");
+    const extras = Object.entries({ ...overrides, ...unchecked }).map(([k, v]) => `${k}=${v}`);
     const rawPrevious = process.env["WEBFLEET_PREVIOUS_OUTPUTS"];
     let previousOutputs: Record<string, unknown> | undefined;
     if (rawPrevious !== undefined && rawPrevious !== "") {
@@ -35,5 +27,21 @@ export function programTarget(): ProgramTarget {
         previousOutputs = Object.fromEntries(Object.entries(previous));
         extras.push("after a previous up");
     }
-    return { stack, overrides, label: extras.length ? `${stack} (${extras.join(", ")})` : stack, previousOutputs };
+    return { stack, overrides, unchecked, label: extras.length ? `${stack} (${extras.join(", ")})` : stack, previousOutputs };
+}
+
+function stringMap(variable: string): Record<string, string> {
+    const raw = process.env[variable] ?? "{}";
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        throw new Error(`${variable} must be a JSON object of strings, got ${raw}`);
+    }
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(parsed)) {
+        if (typeof value !== "string") {
+            throw new Error(`${variable}.${key} must be a string, got ${JSON.stringify(value)}`);
+        }
+        out[key] = value;
+    }
+    return out;
 }

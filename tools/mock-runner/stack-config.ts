@@ -8,11 +8,16 @@
  * - project keys are namespaced with the project name (`replicas` → `webfleet:replicas`);
  * - a declared key missing from the stack takes its default; one without a default is an error;
  * - a stack value must match the declared type (integer, boolean, string);
- * - every value reaches the program as a string (`4` → "4", `true` → "true").
+ * - every value reaches the program as a string (`4` → "4", `true` → "true");
+ * - a key of the project's namespace that Pulumi.yaml does not declare is refused, with the
+ *   CLI's message (pulumi/pulumi#11127: "Stack 'prod' uses configuration value 'webfleet:foo'
+ *   which is not defined by the project configuration"), plus a "did you mean" of our own.
+ *   Other namespaces (aws:, pulumi:) are the providers' business and pass through.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { didYouMean } from "../../lib/did-you-mean";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -29,17 +34,30 @@ export interface ProjectFile {
     readonly config: Readonly<Record<string, DeclaredKey>>;
 }
 
+/** A stack file or its config the CLI would refuse; the message is the whole story (no stack trace). */
+export class StackConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackConfigError";
+    }
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function readYaml(file: string): Record<string, unknown> {
     if (!fs.existsSync(file)) {
-        throw new Error(`${path.relative(PROJECT_ROOT, file)} does not exist`);
+        throw new StackConfigError(`${path.basename(file)} does not exist`);
     }
-    const doc: unknown = parse(fs.readFileSync(file, "utf8"));
+    let doc: unknown;
+    try {
+        doc = parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new StackConfigError(`${path.basename(file)} is not valid YAML: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+    }
     if (!isRecord(doc)) {
-        throw new Error(`${path.relative(PROJECT_ROOT, file)} is not a YAML mapping`);
+        throw new StackConfigError(`${path.basename(file)} is not a YAML mapping`);
     }
     return doc;
 }
@@ -48,21 +66,21 @@ export function readProjectFile(root = PROJECT_ROOT): ProjectFile {
     const doc = readYaml(path.join(root, "Pulumi.yaml"));
     const name = doc["name"];
     if (typeof name !== "string") {
-        throw new Error("Pulumi.yaml has no project name");
+        throw new StackConfigError("Pulumi.yaml has no project name");
     }
     const config: Record<string, DeclaredKey> = {};
     const declared = isRecord(doc["config"]) ? doc["config"] : {};
     for (const [key, decl] of Object.entries(declared)) {
         if (!isRecord(decl)) {
-            throw new Error(`Pulumi.yaml config.${key} must be a schema with type, description and default`);
+            throw new StackConfigError(`Pulumi.yaml config.${key} must be a schema with type, description and default`);
         }
         const type = decl["type"];
         if (type !== "string" && type !== "integer" && type !== "boolean") {
-            throw new Error(`Pulumi.yaml config.${key}.type must be string, integer or boolean, got ${String(type)}`);
+            throw new StackConfigError(`Pulumi.yaml config.${key}.type must be string, integer or boolean, got ${String(type)}`);
         }
         const dflt = decl["default"];
         if (dflt !== undefined && typeof dflt !== "string" && typeof dflt !== "number" && typeof dflt !== "boolean") {
-            throw new Error(`Pulumi.yaml config.${key}.default must be a scalar`);
+            throw new StackConfigError(`Pulumi.yaml config.${key}.default must be a scalar`);
         }
         config[key] = { type, description: String(decl["description"] ?? ""), default: dflt };
     }
@@ -100,7 +118,14 @@ export function loadStackConfig(
     root = PROJECT_ROOT,
 ): Record<string, string> {
     const project = readProjectFile(root);
-    const stackDoc = readYaml(path.join(root, `Pulumi.${stack}.yaml`));
+    const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) {
+        const existing = listStacks(root).map((s) => `Pulumi.${s}.yaml (${s})`);
+        throw new StackConfigError(
+            `no stack file Pulumi.${stack}.yaml for stack '${stack}'; stack files here: ${existing.length > 0 ? existing.join(", ") : "none"}`,
+        );
+    }
+    const stackDoc = readYaml(stackFile);
     const stackConfig = isRecord(stackDoc["config"]) ? stackDoc["config"] : {};
     const qualify = (key: string): string => (key.includes(":") ? key : `${project.name}:${key}`);
 
@@ -112,7 +137,9 @@ export function loadStackConfig(
         values[qualify(key)] = value;
     }
 
-    const errors: string[] = [];
+    const errors: string[] = undeclaredProjectKeys(Object.keys(values), project).map(
+        (key) => `Stack '${stack}' uses configuration value '${key}' which is not defined by the project configuration${didYouMean(key.slice(project.name.length + 1), Object.keys(project.config), qualify)}`,
+    );
     for (const [key, decl] of Object.entries(project.config)) {
         const full = qualify(key);
         if (values[full] === undefined) {
@@ -126,7 +153,7 @@ export function loadStackConfig(
         }
     }
     if (errors.length > 0) {
-        throw new Error(errors.join("\n"));
+        throw new StackConfigError(errors.join("\n"));
     }
 
     const out: Record<string, string> = {};
@@ -134,4 +161,10 @@ export function loadStackConfig(
         out[key] = asConfigString(value);
     }
     return out;
+}
+
+/** Keys (fully qualified) in the project's own namespace that Pulumi.yaml does not declare. */
+export function undeclaredProjectKeys(keys: readonly string[], project: ProjectFile): string[] {
+    const declared = new Set(Object.keys(project.config).map((k) => (k.includes(":") ? k : `${project.name}:${k}`)));
+    return keys.filter((k) => k.startsWith(`${project.name}:`) && !declared.has(k)).sort();
 }

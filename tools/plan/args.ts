@@ -7,16 +7,25 @@ export interface PlanArgs {
     readonly overrides: Readonly<Record<string, string>>;
     /** Set with --against or --against-set: the config the differences are measured from. */
     readonly against?: { readonly stack: string; readonly overrides: Readonly<Record<string, string>> };
+    /** Print plan, cost and (with --against) the diff as one JSON document. */
     readonly json: boolean;
+    /** List every resource with its settings (otherwise one summary line). */
+    readonly resources: boolean;
+    readonly help: boolean;
+    /** Internal: print this side's program run as JSON (the child of an --against run). */
+    readonly emitRun: boolean;
 }
 
-export const USAGE = `usage: npm run plan -- --stack <name> [--set key=value ...] [--against <stack>] [--against-set key=value ...] [--json]
+export const USAGE = `usage: npm run plan -- --stack <name> [--set key=value ...] [--against <stack>] [--against-set key=value ...] [--resources] [--json]
 
   --stack <name>        stack file to use (Pulumi.<name>.yaml over the Pulumi.yaml defaults)
-  --set key=value       override a config key, as \`pulumi config set\` would (repeatable)
-  --against <stack>     also plan this stack and print what differs from it
+  --set key=value       override a config key, as \`pulumi config set\` would (repeatable);
+                        keys Pulumi.yaml does not declare are refused, as the CLI does
+  --against <stack>     also plan this stack and show the changes from it first, like \`pulumi preview\`
   --against-set k=v     override a key on the --against side (repeatable; its stack defaults to --stack)
-  --json                print the plan as JSON instead of text
+  --resources           list every resource with its settings
+  --json                print plan, cost and (with --against) diff and cost change as JSON
+  --help                this text
 
 Examples:
   npm run plan -- --stack prod
@@ -42,6 +51,9 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
     let stack: string | undefined;
     let againstStack: string | undefined;
     let json = false;
+    let resources = false;
+    let help = false;
+    let emitRun = false;
     const overrides: Record<string, string> = {};
     const againstOverrides: Record<string, string> = {};
     let compare = false;
@@ -76,20 +88,36 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
             case "--json":
                 json = true;
                 break;
+            case "--resources":
+                resources = true;
+                break;
+            case "--help":
+            case "-h":
+                help = true;
+                break;
+            case "--emit-run":
+                emitRun = true;
+                break;
             default:
                 throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
         }
     }
+    if (help) {
+        return { stack: stack ?? "", overrides, json, resources, help, emitRun };
+    }
     if (stack === undefined) {
         throw new UsageError("--stack is required");
     }
-    if (compare && json) {
-        throw new UsageError("--json prints one plan; it cannot be combined with --against or --against-set");
+    if (compare && emitRun) {
+        throw new UsageError("--emit-run runs one side; it cannot be combined with --against");
     }
     return {
         stack,
         overrides,
         json,
+        resources,
+        help,
+        emitRun,
         ...(compare ? { against: { stack: againstStack ?? stack, overrides: againstOverrides } } : {}),
     };
 }

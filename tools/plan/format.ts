@@ -1,8 +1,14 @@
 /**
- * Text for the offline plan: the capacity table with its arithmetic, the resources by
- * component, and the differences between two plans. Pure string building.
+ * Text for the offline plan: the changes (like `pulumi preview`), the capacity table with
+ * its arithmetic, what it costs, and the resources by component. Pure string building.
+ *
+ * Output order (plan.ts): changes (with --against) → capacity → [transition: issue 8's
+ * block goes right after capacity] → cost → warnings → resources.
  */
-import { CapacityPlan, Plan, PlannedResource, capacityKeys } from "./model";
+import { CostEstimate, formatDelta, formatUsd } from "../../lib/cost";
+import { DiffableResource, ResourceChange, StackDiff, isRealChange, summaryLine } from "./diff";
+import { impactsOf } from "./impact";
+import { CapacityPlan, Plan, capacityKeys } from "./model";
 
 function table(rows: readonly (readonly string[])[]): string[] {
     const widths: number[] = [];
@@ -69,67 +75,108 @@ export function formatResources(plan: Plan): string[] {
     return lines;
 }
 
-export function formatPlan(plan: Plan): string {
-    return [...formatCapacity(plan), "", ...formatResources(plan)].join("\n") + "\n";
-}
-
-export interface PlanDiff {
-    readonly capacity: ReadonlyArray<{ readonly key: string; readonly before: number | undefined; readonly after: number | undefined }>;
-    readonly added: readonly PlannedResource[];
-    readonly removed: readonly PlannedResource[];
-    readonly changed: ReadonlyArray<{ readonly resource: PlannedResource; readonly settings: ReadonlyArray<{ key: string; before?: string; after?: string }> }>;
-}
-
-function resourcesByKey(plan: Plan): Map<string, PlannedResource> {
-    return new Map(plan.components.flatMap((c) => c.resources).map((r) => [`${r.type} ${r.key}`, r]));
-}
-
-/** What differs from `before` to `after`: capacity numbers, resources added, removed, and changed settings. */
-export function diffPlans(before: Plan, after: Plan): PlanDiff {
-    const capacity = [
-        ...capacityKeys().map((key: keyof CapacityPlan) => ({ key, before: before.capacity[key], after: after.capacity[key] })),
+/** The capacity numbers that differ between two plans. */
+export function capacityChanges(before: Plan, after: Plan): Array<{ key: string; before: number | undefined; after: number | undefined }> {
+    return [
+        ...capacityKeys().map((key: keyof CapacityPlan) => ({ key: String(key), before: before.capacity[key], after: after.capacity[key] })),
         { key: "deploymentMaximumPercent", before: before.deploymentMaximumPercent, after: after.deploymentMaximumPercent },
     ].filter((row) => row.before !== row.after);
-    const old = resourcesByKey(before);
-    const now = resourcesByKey(after);
-    const added = [...now].filter(([k]) => !old.has(k)).map(([, r]) => r);
-    const removed = [...old].filter(([k]) => !now.has(k)).map(([, r]) => r);
-    const changed = [...now]
-        .filter(([k]) => old.has(k))
-        .map(([k, r]) => {
-            const was = old.get(k)?.settings ?? {};
-            const keys = [...new Set([...Object.keys(was), ...Object.keys(r.settings)])];
-            return { resource: r, settings: keys.filter((s) => was[s] !== r.settings[s]).map((s) => ({ key: s, before: was[s], after: r.settings[s] })) };
-        })
-        .filter((c) => c.settings.length > 0);
-    return { capacity, added, removed, changed };
 }
 
 function side(plan: Plan): string {
     return `${plan.stack}${describeOverrides(plan.overrides)}`;
 }
 
-export function formatDiff(before: Plan, after: Plan): string {
-    const diff = diffPlans(before, after);
-    const lines = [`Differences — ${side(before)} → ${side(after)}`];
-    if (diff.capacity.length + diff.added.length + diff.removed.length + diff.changed.length === 0) {
-        return [...lines, "  none"].join("\n") + "\n";
-    }
-    if (diff.capacity.length > 0) {
-        lines.push("  capacity");
-        for (const row of table(diff.capacity.map((c) => [c.key, String(c.before ?? "-"), "→", String(c.after ?? "-")]))) {
+const SYMBOL: Readonly<Record<ResourceChange["op"], string>> = { create: "+ ", update: "~ ", replace: "+-", delete: "- " };
+
+/**
+ * The changes from `before` to `after`, resource by resource, like `pulumi preview --diff`:
+ * every changed input with its path, what replaces, what restarts (in words), what
+ * ignoreChanges hides, and the CLI's summary line last.
+ */
+export function formatChanges(before: Plan, after: Plan, diff: StackDiff, afterResources: readonly DiffableResource[]): string[] {
+    const lines = [`Changes — ${side(before)} → ${side(after)} (as \`pulumi preview\` would show them)`];
+    const capacity = capacityChanges(before, after);
+    if (capacity.length > 0) {
+        lines.push("  capacity plan (stack output)");
+        for (const row of table(capacity.map((c) => [c.key, String(c.before ?? "-"), "→", String(c.after ?? "-")]))) {
             lines.push(`    ${row}`);
         }
     }
-    for (const c of diff.changed) {
-        const what = c.settings.map((s) => `${s.key} ${s.before ?? "-"} → ${s.after ?? "-"}`).join(", ");
-        lines.push(`  ~ ${c.resource.type} ${c.resource.key}: ${what}`);
+    const byKey = new Map(afterResources.map((r) => [`${r.type} ${r.name}`, r]));
+    for (const c of diff.changes) {
+        const real = isRealChange(c);
+        const notes = impactsOf(c, byKey.get(`${c.type} ${c.name}`));
+        if (!real && notes.length === 0) {
+            continue;
+        }
+        lines.push(real ? `  ${SYMBOL[c.op]} ${c.op.padEnd(7)} ${c.type} ${c.key}` : `    (no change) ${c.type} ${c.key}`);
+        for (const p of c.properties) {
+            const why = p.replaces ? `  [replaces: ${p.replaces}]` : p.mayReplace ? `  [${p.mayReplace}]` : "";
+            lines.push(`        ${p.path}: ${p.before ?? "(none)"} → ${p.after ?? "(none)"}${why}`);
+        }
+        for (const note of notes) {
+            lines.push(`        ↳ ${note}`);
+        }
     }
-    for (const r of diff.added) {
-        lines.push(`  + ${r.type} ${r.key}`);
+    if (diff.changes.filter(isRealChange).length === 0 && capacity.length === 0) {
+        lines.push("  no changes");
     }
-    for (const r of diff.removed) {
-        lines.push(`  - ${r.type} ${r.key}`);
+    lines.push(`  Resources: ${summaryLine(diff)}`);
+    return lines;
+}
+
+/** The monthly estimate: per component, each line with its arithmetic and assumption. */
+export function formatCost(cost: CostEstimate): string[] {
+    const range = cost.totalMax !== cost.total ? `${formatUsd(cost.total)}–${formatUsd(cost.totalMax)}` : formatUsd(cost.total);
+    const lines = [`Monthly cost — ${range}/month on-demand in ${cost.region}${cost.totalMax !== cost.total ? " (at replicas – at the autoscaling ceiling)" : ""}`];
+    if (cost.fallback) {
+        lines.push(`  !! ${cost.fallback}`);
     }
-    return lines.join("\n") + "\n";
+    for (const component of cost.byComponent) {
+        const span = component.monthlyMax !== component.monthly ? `${formatUsd(component.monthly)}–${formatUsd(component.monthlyMax)}` : formatUsd(component.monthly);
+        lines.push(`  ${component.component}: ${span}`);
+        for (const l of cost.lines.filter((x) => x.component === component.component)) {
+            const amount = l.monthlyMax !== undefined ? `${formatUsd(l.monthly)}–${formatUsd(l.monthlyMax)}` : formatUsd(l.monthly);
+            const unconfirmed = l.warning?.startsWith("price not confirmed") === true;
+            lines.push(`    ${amount.padStart(9)}  ${l.item}${unconfirmed ? "*" : ""}: ${l.formula}`);
+            if (l.assumption) {
+                lines.push(`               assumes ${l.assumption}`);
+            }
+            if (l.warning && !unconfirmed) {
+                lines.push(`               ! ${l.warning}`);
+            }
+        }
+    }
+    if (cost.lines.some((l) => l.warning?.startsWith("price not confirmed") === true)) {
+        lines.push("  * price not confirmed at its source while lib/prices.ts was written: check it on the AWS page named there");
+    }
+    lines.push("  Not included: data transfer out, request-based charges beyond the stated assumptions, taxes, Savings Plans.");
+    return lines;
+}
+
+/** What a change costs: `+$61.32/month`, in total and per component that changes. */
+export function formatCostChange(before: CostEstimate, after: CostEstimate): string[] {
+    const lines = [`Cost change — ${formatDelta(after.total - before.total)} (${formatUsd(before.total)} → ${formatUsd(after.total)})`];
+    if (after.totalMax !== after.total || before.totalMax !== before.total) {
+        lines[0] += `; at the autoscaling ceiling ${formatDelta(after.totalMax - before.totalMax)} (${formatUsd(before.totalMax)} → ${formatUsd(after.totalMax)})`;
+    }
+    const components = [...new Set([...before.byComponent, ...after.byComponent].map((c) => c.component))];
+    for (const component of components) {
+        const was = before.byComponent.find((c) => c.component === component)?.monthly ?? 0;
+        const now = after.byComponent.find((c) => c.component === component)?.monthly ?? 0;
+        if (Math.abs(now - was) >= 0.005) {
+            lines.push(`  ${component}: ${formatDelta(now - was)}`);
+        }
+    }
+    if (after.fallback) {
+        lines.push(`  !! ${after.fallback}`);
+    }
+    return lines;
+}
+
+/** One line in place of the inventory when --resources is not given. */
+export function resourcesSummary(plan: Plan): string {
+    const total = plan.components.reduce((n, c) => n + c.resources.length, 0);
+    return `Resources — ${total} in ${plan.components.length} components (add --resources to list them with their settings)`;
 }

@@ -33,14 +33,12 @@ export interface Plan {
     readonly stack: string;
     readonly overrides: Readonly<Record<string, string>>;
     readonly capacity: CapacityPlan;
+    /** The change from the deployed plan (lib/transition.ts), when the output carries one. */
+    readonly transition?: TransitionView;
     /** Inputs the arithmetic needs that the capacity output does not carry. */
     readonly deploymentMaximumPercent: number | undefined;
     readonly dbPoolMaxPerTask: number | undefined;
     readonly components: readonly PlannedComponent[];
-    /** The change from the deployed plan (lib/transition.ts), when the output carries one. */
-    readonly transition?: TransitionView;
-    /** The `capacityPlan` output as the program exported it: the deployed plan for a run after this one. */
-    readonly capacityOutput?: unknown;
 }
 
 const CAPACITY_KEYS: readonly (keyof CapacityPlan)[] = [
@@ -238,11 +236,11 @@ export function buildPlan(run: {
         stack: run.stack,
         overrides: run.overrides,
         capacity: toCapacityPlan(run.outputs["capacityPlan"]),
+        transition: readTransition(run.outputs["capacityPlan"]),
         // What the service really gets; the config key only when no service was made.
         deploymentMaximumPercent: typeof fromService === "number" ? fromService : numberIn(run.config, "webfleet:deploymentMaximumPercent"),
         dbPoolMaxPerTask: numberIn(run.config, "webfleet:dbPoolMaxPerTask"),
-        components: groupByComponent(run.resources, run.stack),
-        transition: readTransition(run.outputs["capacityPlan"]),
-        capacityOutput: run.outputs["capacityPlan"],
+        // The parent the program gave each resource (recorded by the mock runner), when known.
+        components: groupByComponent(run.resources.map((r) => ({ ...r, parent: r.parent ?? r.options?.parent })), run.stack),
     };
 }

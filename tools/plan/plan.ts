@@ -1,80 +1,161 @@
 /**
- * `npm run plan -- --stack <name> [--set key=value ...] [--against ...] [--json]`
+ * `npm run plan -- --stack <name> [--set key=value ...] [--against <stack>] [--json] [--resources]`
  *
- * Runs the program under Pulumi mocks with the config the CLI would give it (the test
- * loader: Pulumi.yaml defaults + Pulumi.<stack>.yaml + --set), and prints the capacity
- * plan and the resources by component. No network, no credentials, no Pulumi CLI.
+ * Runs the program under Pulumi mocks with the config the CLI would give it (Pulumi.yaml
+ * defaults + Pulumi.<stack>.yaml + --set, refused where the CLI would refuse it), and prints
+ * what a reviewer needs: with --against, the changes first (like `pulumi preview`), then
+ * the capacity plan, the monthly cost (and its change), and the resources (listed with
+ * --resources). No network, no credentials, no Pulumi CLI.
  *
- * The program module is cached and Pulumi's runtime is global, so one process can run one
- * stack. With --against, this script runs itself twice with --json, one child per side,
- * and diffs the results.
+ * The program module is cached and Pulumi's runtime is global, so one process runs one
+ * stack: with --against, the other side runs in a child process (tools/mock-runner/launch.ts)
+ * at the same time as this one.
  */
-import { spawnSync } from "child_process";
-import { formatTransition } from "../../lib/transition-format";
-import { runProgram } from "../mock-runner/run-program";
-import { PlanArgs, parsePlanArgs } from "./args";
-import { formatDiff, formatPlan } from "./format";
-import { Plan, buildPlan } from "./model";
+import { CostEstimate, estimateCost } from "../../lib/cost";
+import { formatTransition, readTransition } from "../../lib/transition-format";
+import { launch, lastJsonLine } from "../mock-runner/launch";
+import { loadStackConfig } from "../mock-runner/stack-config";
+import { PlanArgs, USAGE, parsePlanArgs } from "./args";
+import { costItems } from "./cost-inputs";
+import { DiffableResource, StackDiff, diffRuns } from "./diff";
+import { formatCapacity, formatChanges, formatCost, formatCostChange, formatResources, resourcesSummary } from "./format";
+import { Plan, RecordedResource, buildPlan } from "./model";
 
-/** Failures whose message is the whole story: bad config (as a preview prints it), bad arguments. */
-function isExpected(e: unknown): e is Error {
-    return e instanceof Error && (e.name === "ConfigError" || e.name === "UsageError" || /^Stack '.*'/.test(e.message));
+/** One side of a plan: the program run, reduced to what the plan, diff and cost need. */
+interface Side {
+    readonly stack: string;
+    readonly overrides: Readonly<Record<string, string>>;
+    readonly config: Readonly<Record<string, string>>;
+    readonly resources: readonly RecordedResource[];
+    readonly outputs: Readonly<Record<string, unknown>>;
 }
 
-/** The deployed side's outputs, handed to the other side's run as its stack's last outputs. */
-const PREVIOUS_ENV = "WEBFLEET_PREVIOUS_OUTPUTS";
+/** Failures whose message is the whole story: bad config (as a preview prints it), bad arguments, missing stack files. */
+function isExpected(e: unknown): e is Error {
+    return e instanceof Error && ["ConfigError", "UsageError", "StackConfigError"].includes(e.name);
+}
 
-async function planInProcess(stack: string, overrides: Readonly<Record<string, string>>): Promise<Plan> {
-    const previous = process.env[PREVIOUS_ENV];
-    const run = await runProgram(stack, overrides, previous ? JSON.parse(previous) : undefined);
-    return buildPlan({ ...run, overrides });
+/**
+ * `deployed`: the outputs of the side that stands for what is deployed (--against), which the
+ * program reads back as its stack's last outputs, so this side plans the change from it
+ * (lib/transition.ts: the pool this `up` sets may be below the target).
+ */
+async function runHere(stack: string, overrides: Readonly<Record<string, string>>, deployed?: Readonly<Record<string, unknown>>): Promise<Side> {
+    // Config errors first, before the Pulumi SDK and the AWS provider are loaded (seconds).
+    loadStackConfig(stack, overrides);
+    const { runProgram } = await import("../mock-runner/run-program");
+    const run = await runProgram(stack, overrides, deployed === undefined ? {} : { previousOutputs: { capacityPlan: deployed["capacityPlan"] } });
+    return { stack, overrides, config: run.config, resources: run.resources, outputs: run.outputs };
+}
+
+function isSide(v: unknown): v is Side {
+    return typeof v === "object" && v !== null && "stack" in v && "resources" in v && Array.isArray(v.resources) && "outputs" in v && "config" in v && "overrides" in v;
 }
 
 function toArgv(stack: string, overrides: Readonly<Record<string, string>>): string[] {
-    return ["--stack", stack, ...Object.entries(overrides).flatMap(([k, v]) => ["--set", `${k}=${v}`]), "--json"];
+    return ["--stack", stack, ...Object.entries(overrides).flatMap(([k, v]) => ["--set", `${k}=${v}`]), "--emit-run"];
 }
 
-/** Plans one side in a child process; its stderr (a config error, say) passes through. */
-function planInChild(stack: string, overrides: Readonly<Record<string, string>>, deployed?: Plan): Plan {
-    const previous = deployed === undefined ? "" : JSON.stringify({ capacityPlan: deployed.capacityOutput });
-    const child = spawnSync(process.execPath, [...process.execArgv, __filename, ...toArgv(stack, overrides)], {
-        env: { ...process.env, [PREVIOUS_ENV]: previous },
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "inherit"],
-        maxBuffer: 64 * 1024 * 1024,
-    });
-    if (child.status !== 0) {
-        process.exit(child.status ?? 1);
+/** Thrown when the child already said what is wrong on stderr: print that, nothing more. */
+class ChildFailed extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ChildFailed";
     }
-    // The plan is the last line; anything the program logged comes before it.
-    const last = child.stdout.trim().split("\n").pop() ?? "";
-    const plan: Plan = JSON.parse(last);
-    return plan;
+}
+
+function region(side: Side): string {
+    return side.config["aws:region"] ?? "us-east-1";
+}
+
+interface Planned {
+    readonly plan: Plan;
+    readonly cost: CostEstimate;
+    readonly side: Side;
+}
+
+function planOf(side: Side): Planned {
+    return { plan: buildPlan(side), cost: estimateCost(region(side), costItems(side.resources)), side };
 }
 
 async function main(args: PlanArgs): Promise<void> {
-    if (args.json) {
-        process.stdout.write(`\n${JSON.stringify(await planInProcess(args.stack, args.overrides))}\n`);
+    if (args.emitRun) {
+        // Child mode (see launch.ts): one side, as JSON on the last line.
+        process.stdout.write(`\n${JSON.stringify(await runHere(args.stack, args.overrides))}\n`);
         return;
     }
+    let before: Planned | undefined;
+    let after: Planned;
     if (args.against === undefined) {
-        process.stdout.write(formatPlan(await planInProcess(args.stack, args.overrides)));
+        after = planOf(await runHere(args.stack, args.overrides));
+    } else {
+        // The --against side stands for what is deployed; this side plans its change from
+        // it, so the two run one after the other (the child first).
+        const other = args.against;
+        loadStackConfig(args.stack, args.overrides); // this side's config errors before any work
+        const child = launch({ script: __filename, args: toArgv(other.stack, other.overrides) });
+        const done = await child.done;
+        if (done.status !== 0) {
+            throw new ChildFailed(done.stderr.trim() || `planning ${other.stack} failed (exit ${done.status})`);
+        }
+        const side = lastJsonLine(done.stdout);
+        if (!isSide(side)) {
+            throw new Error(`planning ${other.stack} returned no plan`);
+        }
+        before = planOf(side);
+        after = planOf(await runHere(args.stack, args.overrides, side.outputs));
+    }
+    const transition = before === undefined ? undefined : readTransition(after.side.outputs["capacityPlan"]);
+    const diff: StackDiff | undefined = before === undefined ? undefined : diffRuns(before.side, after.side);
+    if (args.json) {
+        const out = {
+            plan: after.plan,
+            cost: after.cost,
+            ...(transition ? { transition } : {}),
+            ...(before && diff ? { against: { plan: before.plan, cost: before.cost }, diff, costChange: { monthly: round(after.cost.total - before.cost.total), monthlyAtCeiling: round(after.cost.totalMax - before.cost.totalMax) } } : {}),
+        };
+        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return;
     }
-    const before = planInChild(args.against.stack, args.against.overrides);
-    // The `against` side is what is deployed: the other side plans its change from it.
-    const after = planInChild(args.stack, args.overrides, before);
-    const change = after.transition === undefined ? [] : formatTransition(after.transition, args.against.stack);
-    process.stdout.write(`${formatPlan(after)}\n${change.map((l) => `${l}\n`).join("")}${change.length > 0 ? "\n" : ""}${formatDiff(before, after)}`);
+    const sections: string[][] = [];
+    if (before && diff) {
+        const resources: readonly DiffableResource[] = after.side.resources;
+        sections.push(formatChanges(before.plan, after.plan, diff, resources));
+        sections.push(formatCostChange(before.cost, after.cost));
+    }
+    sections.push(formatCapacity(after.plan));
+    if (transition !== undefined) {
+        sections.push(formatTransition(transition, args.against?.stack));
+    }
+    sections.push(formatCost(after.cost));
+    // Warnings about the config (e.g. issue 15's allowPlainHttp line) belong here, before the resources.
+    sections.push(args.resources ? formatResources(after.plan) : [resourcesSummary(after.plan)]);
+    process.stdout.write(`${sections.map((s) => s.join("\n")).join("\n\n")}\n`);
+}
+
+function round(n: number): number {
+    return Math.round(n * 100) / 100;
 }
 
 function fail(e: unknown): never {
-    process.stderr.write(`${isExpected(e) ? e.message : e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    if (isExpected(e) || e instanceof ChildFailed) {
+        process.stderr.write(`${e.message}\n`);
+    } else {
+        // Unexpected: still one message; the trace only on request.
+        const message = e instanceof Error ? e.message : String(e);
+        process.stderr.write(`plan failed: ${message}\n${process.env["WEBFLEET_DEBUG"] && e instanceof Error ? `${e.stack ?? ""}\n` : "(set WEBFLEET_DEBUG=1 for the stack trace)\n"}`);
+    }
     process.exit(1);
 }
 
+process.on("unhandledRejection", fail);
 try {
-    main(parsePlanArgs(process.argv.slice(2))).catch(fail);
+    const args = parsePlanArgs(process.argv.slice(2));
+    if (args.help) {
+        process.stdout.write(`${USAGE}\n`);
+    } else {
+        main(args).catch(fail);
+    }
 } catch (e) {
     fail(e);
 }

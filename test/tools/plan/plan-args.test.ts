@@ -7,6 +7,9 @@ describe("offline plan: arguments", () => {
             stack: "prod",
             overrides: { replicas: "6", "aws:region": "eu-west-1" },
             json: true,
+            resources: false,
+            help: false,
+            emitRun: false,
         });
     });
 
@@ -19,13 +22,21 @@ describe("offline plan: arguments", () => {
         assert.deepStrictEqual(parsePlanArgs(["--stack", "prod", "--against", "dev"]).against, { stack: "dev", overrides: {} });
     });
 
+    it("--json and --resources combine with --against; --help needs nothing else", () => {
+        const a = parsePlanArgs(["--stack", "prod", "--against", "dev", "--json", "--resources"]);
+        assert.strictEqual(a.json && a.resources, true);
+        assert.deepStrictEqual(a.against, { stack: "dev", overrides: {} });
+        assert.strictEqual(parsePlanArgs(["--help"]).help, true);
+        assert.strictEqual(parsePlanArgs(["-h"]).help, true);
+    });
+
     const bad: [string[], RegExp][] = [
         [[], /--stack is required/],
         [["--stack"], /--stack needs a value/],
         [["--stack", "dev", "--set", "replicas"], /--set needs key=value, got "replicas"/],
         [["--stack", "dev", "--set", "=4"], /--set needs key=value/],
         [["--stack", "dev", "--stak", "x"], /unknown argument "--stak"/],
-        [["--stack", "dev", "--against", "prod", "--json"], /cannot be combined/],
+        [["--stack", "dev", "--against", "prod", "--emit-run"], /cannot be combined/],
     ];
     for (const [argv, message] of bad) {
         it(`rejects ${JSON.stringify(argv)} with usage`, () => {

@@ -71,10 +71,7 @@ export async function forwardCalls(items: readonly BatchItem[], deps: ForwardDep
     if (result.kind !== "ok") {
         return { outputs, status: transportFailure(result, calls, toForward, outputs), cache };
     }
-    const answers = matchUpstreamAnswers(
-        result.body,
-        calls.map((call) => !call.notification),
-    );
+    const answers = matchUpstreamAnswers(result.body, calls.map((call) => !call.notification));
     const status = answerCalls(answers, calls, toForward, outputs);
     storeResults(cacheable, toForward, answers, deps.cache);
     return { outputs, status, cache };

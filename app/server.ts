@@ -20,7 +20,8 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import type { NextConfig } from "next";
-import type { ApiRequest, ApiResponse } from "./lib/api";
+import { type ApiRequest, type ApiResponse, apiHeaders } from "./lib/api";
+import { maybeGzip } from "./lib/compress";
 import { type AppConfig, formatProblems, readConfig } from "./lib/env";
 import { cameOverHttps, HSTS_HEADER, HSTS_VALUE } from "./lib/hsts";
 import { errorMessage, log } from "./lib/log";
@@ -130,6 +131,10 @@ function toApiRequest(req: http.IncomingMessage, search: string): ApiRequest {
         search,
         contentLength: length === undefined ? undefined : Number(length),
         body: req,
+        headers: apiHeaders((name) => {
+            const value = req.headers[name];
+            return Array.isArray(value) ? value.join(", ") : value;
+        }),
     };
 }
 
@@ -139,7 +144,8 @@ async function serveApi(
     rt: Runtime,
     res: http.ServerResponse,
 ): Promise<void> {
-    const out: ApiResponse = await runRoute(route, req, rt);
+    // gzip here, not in runRoute: on the API_ROUTER=next path Next compresses by itself.
+    const out: ApiResponse = await maybeGzip(await runRoute(route, req, rt), req.headers["accept-encoding"]);
     if (out.closeConnection) {
         res.setHeader("connection", "close");
     }

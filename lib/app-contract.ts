@@ -25,6 +25,16 @@ export const APP_ENV_NAMES = [
     "APP_VERSION",
 ] as const;
 
+/**
+ * Variables the app also reads, each optional with a default, that the task definition
+ * leaves unset (so the defaults apply): what one gateway request may carry and which
+ * browser origins may call it. Documented in app/README.md ("Limits").
+ * - RPC_MAX_BATCH: calls per batch, default 1000 (geth's BatchRequestLimit).
+ * - RPC_MAX_BODY_BYTES: request body bytes, default 5242880 (geth's 5 MiB HTTP limit).
+ * - CORS_ORIGINS: comma-separated origins, or `*`; unset or empty = CORS off.
+ */
+export const APP_OPTIONAL_ENV_NAMES = ["RPC_MAX_BATCH", "RPC_MAX_BODY_BYTES", "CORS_ORIGINS"] as const;
+
 /** Variables injected from Secrets Manager through ECS `secrets`, never plain env. */
 export const APP_SECRET_NAMES = ["PGPASSWORD", "REDIS_AUTH_TOKEN"] as const;
 

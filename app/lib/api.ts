@@ -10,6 +10,19 @@ export interface ApiRequest {
     /** The declared Content-Length, when the client sent one. */
     readonly contentLength: number | undefined;
     readonly body: AsyncIterable<Uint8Array>;
+    /** The request headers the API reads, by lower-case name. */
+    readonly headers: ApiHeaders;
+}
+
+export type ApiHeaders = Readonly<Partial<Record<"origin" | "accept-encoding" | "access-control-request-headers", string>>>;
+
+/** Picks the headers the API reads from any header lookup (node:http or fetch `Headers`). */
+export function apiHeaders(get: (name: string) => string | undefined): ApiHeaders {
+    return {
+        origin: get("origin"),
+        "accept-encoding": get("accept-encoding"),
+        "access-control-request-headers": get("access-control-request-headers"),
+    };
 }
 
 export type CacheStatus = "HIT" | "MISS" | "BYPASS";
@@ -17,8 +30,8 @@ export type CacheStatus = "HIT" | "MISS" | "BYPASS";
 export interface ApiResponse {
     readonly status: number;
     readonly headers: Readonly<Record<string, string>>;
-    /** Empty for 204. */
-    readonly body: string;
+    /** Empty for 204; bytes when compressed. */
+    readonly body: string | Uint8Array<ArrayBuffer>;
     /** Set when the request body was left unread: the connection cannot be reused. */
     readonly closeConnection?: boolean;
 }
@@ -45,24 +58,25 @@ export function jsonResponse(
     };
 }
 
-/** The JSON-RPC spec's limit for this gateway; larger bodies get 413. */
-export const MAX_BODY_BYTES = 1024 * 1024;
-/** Past the limit we keep reading (and discarding) this much so the 413 reaches the client cleanly. */
-const MAX_DRAIN_BYTES = 8 * 1024 * 1024;
+/** geth's default HTTP body limit (5 MiB); larger bodies get 413. RPC_MAX_BODY_BYTES overrides it. */
+export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** Past the limit we keep reading (and discarding) up to this much more so the 413 reaches the client cleanly. */
+const DRAIN_BEYOND_LIMIT_BYTES = 8 * 1024 * 1024;
 
 export type BodyRead =
     | { readonly kind: "ok"; readonly text: string }
     | { readonly kind: "too-large"; readonly drained: boolean };
 
-export async function readBody(req: ApiRequest, limit = MAX_BODY_BYTES): Promise<BodyRead> {
-    if (req.contentLength !== undefined && req.contentLength > MAX_DRAIN_BYTES) {
+export async function readBody(req: ApiRequest, limit = DEFAULT_MAX_BODY_BYTES): Promise<BodyRead> {
+    const drainLimit = limit + DRAIN_BEYOND_LIMIT_BYTES;
+    if (req.contentLength !== undefined && req.contentLength > drainLimit) {
         return { kind: "too-large", drained: false };
     }
     const chunks: Uint8Array[] = [];
     let size = 0;
     for await (const chunk of req.body) {
         size += chunk.byteLength;
-        if (size > MAX_DRAIN_BYTES) {
+        if (size > drainLimit) {
             return { kind: "too-large", drained: false };
         }
         if (size <= limit) {

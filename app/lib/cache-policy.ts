@@ -12,6 +12,13 @@ export type TtlParse =
     | { readonly ok: false; readonly error: string };
 
 const METHOD = /^[A-Za-z0-9_]{1,100}$/;
+/**
+ * Methods that change state or whose answer is new each time (sending and signing
+ * transactions, filters, node control): a cached answer would swallow a write or
+ * replay a stale one, so CACHE_TTLS may not list them.
+ */
+const NEVER_CACHED =
+    /^(eth_send|eth_sign|eth_(subscribe|unsubscribe|newFilter|newBlockFilter|newPendingTransactionFilter|uninstallFilter|getFilterChanges)$|personal_|evm_|hardhat_|anvil_|miner_|admin_)/;
 const MAX_TTL_S = 86400;
 
 /** `"eth_chainId=3600,eth_blockNumber=1"` → Map; empty string → no method is cached. */
@@ -29,6 +36,9 @@ export function parseCacheTtls(raw: string): TtlParse {
         const ttl = /^\d+$/.test(seconds) ? Number(seconds) : Number.NaN;
         if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > MAX_TTL_S) {
             return { ok: false, error: `bad seconds in ${JSON.stringify(pair)}` };
+        }
+        if (NEVER_CACHED.test(method)) {
+            return { ok: false, error: `${method} changes state or answers anew each time; it is never cached` };
         }
         if (ttls.has(method)) {
             return { ok: false, error: `${method} listed twice` };

@@ -7,7 +7,10 @@
  * its first request. Pure: takes the environment as an argument.
  */
 import os from "node:os";
+import { DEFAULT_MAX_BODY_BYTES } from "./api";
 import { parseCacheTtls } from "./cache-policy";
+import { CORS_OFF, type CorsPolicy, parseCorsOrigins } from "./cors";
+import { DEFAULT_MAX_BATCH } from "./jsonrpc";
 
 export type PgSslMode = "disable" | "require" | "verify-ca" | "verify-full";
 export const PG_SSL_MODES: readonly PgSslMode[] = ["disable", "require", "verify-ca", "verify-full"];
@@ -57,6 +60,17 @@ export interface AppConfig {
     /** Milliseconds a mapping stays in this process's memory; 0 disables it. */
     readonly endpointMemoMs: number;
     readonly apiRouter: ApiRouter;
+    /** What one /api/gateway request may carry; defaults match geth's. */
+    readonly limits: RpcLimits;
+    /** Which browser origins may call /api/gateway; off unless CORS_ORIGINS is set. */
+    readonly cors: CorsPolicy;
+}
+
+export interface RpcLimits {
+    /** Calls per batch (RPC_MAX_BATCH; geth's BatchRequestLimit, 1000). */
+    readonly maxBatch: number;
+    /** Request body bytes (RPC_MAX_BODY_BYTES; geth's HTTP limit, 5 MiB). */
+    readonly maxBodyBytes: number;
 }
 
 export interface EnvProblem {
@@ -183,6 +197,14 @@ export function readConfig(env: Env): EnvResult {
                 `e.g. "${DEFAULT_CACHE_TTLS}"; empty disables caching (${cacheTtls.error})`,
         );
     }
+    const cors = parseCorsOrigins(env.CORS_ORIGINS ?? "");
+    if (!cors.ok) {
+        r.report(
+            "CORS_ORIGINS",
+            `comma-separated origins (scheme://host[:port], no path), e.g. "https://app.example.com,http://localhost:5173", ` +
+                `or * for any; empty turns CORS off (${cors.error})`,
+        );
+    }
     const config: AppConfig = {
         port,
         hostname,
@@ -200,6 +222,12 @@ export function readConfig(env: Env): EnvResult {
         endpointCacheTtlS: r.integer("ENDPOINT_CACHE_TTL_S", 0, 86400, 300),
         endpointMemoMs: r.integer("ENDPOINT_MEMO_MS", 0, 600000, 5000),
         apiRouter: r.oneOf<ApiRouter>("API_ROUTER", ["lean", "next"], "lean"),
+        limits: {
+            maxBatch: r.integer("RPC_MAX_BATCH", 1, 100_000, DEFAULT_MAX_BATCH),
+            // Upper bound: the whole body is held in memory; 64 MiB per request is plenty.
+            maxBodyBytes: r.integer("RPC_MAX_BODY_BYTES", 1024, 64 * 1024 * 1024, DEFAULT_MAX_BODY_BYTES),
+        },
+        cors: cors.ok ? cors.policy : CORS_OFF,
     };
     return r.problems.length > 0 ? { ok: false, problems: r.problems } : { ok: true, config };
 }

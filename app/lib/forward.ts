@@ -1,12 +1,16 @@
 /**
  * Answers a list of validated calls: cacheable ones from the shared cache when
- * possible, the rest in one upstream request. Ids are rewritten to their index on the
- * way up, so duplicate or odd client ids can never mix up whose answer is whose.
+ * possible, the rest in one upstream request. Ids are renumbered 1…n on the way up
+ * (rpc-ids.ts), so duplicate or odd client ids can never mix up whose answer is whose,
+ * and the client's own id text is written back on the way down. Upstream JSON-RPC
+ * errors pass through unchanged (code, message, data) with HTTP 200, as nodes answer.
  */
 import type { CacheStatus } from "./api";
 import { responseCacheKey } from "./cache-policy";
-import { type BatchItem, type JsonRpcId, type RpcCall, RpcCode, rpcError } from "./jsonrpc";
+import { type BatchItem, type RpcCall, RpcCode, rpcErrorText } from "./jsonrpc";
+import { responseText, upstreamId } from "./rpc-ids";
 import type { SharedCache } from "./shared-cache";
+import { type UpstreamAnswer, matchUpstreamAnswers } from "./upstream-answers";
 import type { UpstreamClient, UpstreamResult } from "./upstream";
 
 export interface ForwardDeps {
@@ -32,7 +36,7 @@ interface Cacheable {
 
 export async function forwardCalls(items: readonly BatchItem[], deps: ForwardDeps): Promise<ForwardOutcome> {
     const outputs: (string | undefined)[] = items.map((item) =>
-        item.kind === "invalid" ? JSON.stringify(rpcError(item.id, RpcCode.InvalidRequest, item.message)) : undefined,
+        item.kind === "invalid" ? rpcErrorText(item.rawId, RpcCode.InvalidRequest, item.message) : undefined,
     );
     const cacheable = findCacheable(items, deps);
     const cached = await deps.cache.getMany(cacheable.map((c) => c.key));
@@ -42,7 +46,8 @@ export async function forwardCalls(items: readonly BatchItem[], deps: ForwardDep
             const value = cached[i];
             const item = items[c.index];
             if (value !== null && value !== undefined && item.kind === "call") {
-                outputs[c.index] = resultText(item.call.id, value);
+                // Cached values are the `result` JSON text, so a hit is built without parsing it.
+                outputs[c.index] = responseText(item.call.rawId, "result", value);
                 hits += 1;
             }
         });
@@ -61,12 +66,14 @@ export async function forwardCalls(items: readonly BatchItem[], deps: ForwardDep
     }
 
     const calls = toForward.map((index) => callAt(items, index));
-    const payload = calls.map((call, i) => upstreamCall(call, toForward[i]));
+    const payload = calls.map((call, i) => upstreamCall(call, upstreamId(i)));
     const result = await deps.upstream.post(deps.url, JSON.stringify(payload.length === 1 ? payload[0] : payload));
-    const status = answerFromUpstream(result, toForward, items, outputs);
-    if (result.kind === "ok") {
-        storeResults(cacheable, outputs, result.body, deps.cache);
+    if (result.kind !== "ok") {
+        return { outputs, status: transportFailure(result, calls, toForward, outputs), cache };
     }
+    const answers = matchUpstreamAnswers(result.body, calls.map((call) => !call.notification));
+    const status = answerCalls(answers, calls, toForward, outputs);
+    storeResults(cacheable, toForward, answers, deps.cache);
     return { outputs, status, cache };
 }
 
@@ -92,85 +99,78 @@ function callAt(items: readonly BatchItem[], index: number): RpcCall {
     return item.call;
 }
 
-function upstreamCall(call: RpcCall, index: number): Record<string, unknown> {
+function upstreamCall(call: RpcCall, id: number): Record<string, unknown> {
     const out: Record<string, unknown> = { jsonrpc: "2.0", method: call.method };
     if (call.hasParams) {
         out.params = call.params;
     }
     if (!call.notification) {
-        out.id = index;
+        out.id = id;
     }
     return out;
 }
 
-/** Cached values are the `result` JSON text, so a hit is built without parsing it. */
-function resultText(id: JsonRpcId, resultJson: string): string {
-    return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${resultJson}}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Fills outputs for forwarded calls; returns the HTTP status. */
-function answerFromUpstream(
-    result: UpstreamResult,
+/** No usable upstream answer at all: every forwarded call gets the gateway's error. */
+function transportFailure(
+    result: Exclude<UpstreamResult, { kind: "ok" }>,
+    calls: readonly RpcCall[],
     forwarded: readonly number[],
-    items: readonly BatchItem[],
     outputs: (string | undefined)[],
 ): number {
-    if (result.kind !== "ok") {
-        const [status, code, message] =
-            result.kind === "timeout"
-                ? [504, RpcCode.UpstreamTimeout, "Upstream timed out"]
-                : [502, RpcCode.UpstreamUnavailable, `Upstream unavailable: ${result.detail}`];
-        for (const index of forwarded) {
-            const call = callAt(items, index);
-            if (!call.notification) {
-                outputs[index] = JSON.stringify(rpcError(call.id, code, message));
-            }
+    const [status, code, message] =
+        result.kind === "timeout"
+            ? [504, RpcCode.UpstreamTimeout, "Upstream timed out"]
+            : [502, RpcCode.UpstreamUnavailable, `Upstream unavailable: ${result.detail}`];
+    calls.forEach((call, i) => {
+        if (!call.notification) {
+            outputs[forwarded[i]] = rpcErrorText(call.rawId, code, message);
         }
-        return status;
-    }
-    const byId = new Map<number, Record<string, unknown>>();
-    for (const response of Array.isArray(result.body) ? result.body : [result.body]) {
-        if (isRecord(response) && typeof response.id === "number") {
-            byId.set(response.id, response);
-        }
-    }
-    let status = 200;
-    for (const index of forwarded) {
-        const call = callAt(items, index);
-        if (call.notification) {
-            continue;
-        }
-        const response = byId.get(index);
-        if (response !== undefined && ("result" in response || isRecord(response.error))) {
-            outputs[index] = JSON.stringify(
-                "result" in response
-                    ? { jsonrpc: "2.0", id: call.id, result: response.result }
-                    : { jsonrpc: "2.0", id: call.id, error: response.error },
-            );
-        } else {
-            status = 502;
-            outputs[index] = JSON.stringify(rpcError(call.id, RpcCode.UpstreamUnavailable, "Upstream returned no valid response for this call"));
-        }
-    }
+    });
     return status;
 }
 
-/** Only successful, non-null results are shared: errors and "not yet" answers are not facts. */
-function storeResults(cacheable: readonly Cacheable[], outputs: readonly (string | undefined)[], body: unknown, cache: SharedCache): void {
-    const byId = new Map<number, unknown>();
-    for (const response of Array.isArray(body) ? body : [body]) {
-        if (isRecord(response) && typeof response.id === "number" && "result" in response && response.result !== null) {
-            byId.set(response.id, response.result);
+/**
+ * Fills outputs for forwarded calls; returns the HTTP status: 200 when the upstream
+ * answered any call (a call it left unanswered gets its own error, never failing the
+ * rest), 502 when it answered none.
+ */
+function answerCalls(
+    answers: readonly (UpstreamAnswer | undefined)[],
+    calls: readonly RpcCall[],
+    forwarded: readonly number[],
+    outputs: (string | undefined)[],
+): number {
+    let answered = 0;
+    let expected = 0;
+    calls.forEach((call, i) => {
+        if (call.notification) {
+            return;
         }
-    }
+        expected += 1;
+        const answer = answers[i];
+        if (answer === undefined) {
+            outputs[forwarded[i]] = rpcErrorText(call.rawId, RpcCode.UpstreamUnavailable, "Upstream returned no valid response for this call");
+        } else {
+            answered += 1;
+            outputs[forwarded[i]] = responseText(call.rawId, answer.kind, JSON.stringify(answer.value));
+        }
+    });
+    return answered === 0 && expected > 0 ? 502 : 200;
+}
+
+/** Only successful, non-null results are shared: errors and "not yet" answers are not facts. */
+function storeResults(
+    cacheable: readonly Cacheable[],
+    forwarded: readonly number[],
+    answers: readonly (UpstreamAnswer | undefined)[],
+    cache: SharedCache,
+): void {
+    const positionOf = new Map(forwarded.map((index, position) => [index, position]));
     for (const c of cacheable) {
-        const value = byId.get(c.index);
-        if (value !== undefined && outputs[c.index] !== undefined) {
-            cache.set(c.key, JSON.stringify(value), c.ttl);
+        const position = positionOf.get(c.index);
+        const answer = position === undefined ? undefined : answers[position];
+        if (answer !== undefined && answer.kind === "result" && answer.value !== null) {
+            cache.set(c.key, JSON.stringify(answer.value), c.ttl);
         }
     }
 }

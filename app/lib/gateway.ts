@@ -3,11 +3,15 @@
  *
  * Order of checks, cheapest first: method, endpoint id shape, body size, JSON, request
  * shape, endpoint lookup (Redis, then Postgres), then per call: shared cache, upstream.
+ * With CORS on (CORS_ORIGINS), OPTIONS answers the browser's preflight and every answer
+ * carries the allowed origin.
  */
 import { type ApiRequest, type ApiResponse, jsonResponse, readBody } from "./api";
 import type { EndpointDirectory } from "./endpoints";
 import { ENDPOINT_ID } from "./endpoints";
-import { type BatchItem, parseBody, RpcCode, rpcError } from "./jsonrpc";
+import { type CorsPolicy, corsHeaders, preflightHeaders } from "./cors";
+import type { RpcLimits } from "./env";
+import { type BatchItem, parseBody, RpcCode, rpcErrorText } from "./jsonrpc";
 import { forwardCalls } from "./forward";
 import type { SharedCache } from "./shared-cache";
 import type { UpstreamClient } from "./upstream";
@@ -18,30 +22,47 @@ export interface GatewayDeps {
     readonly cache: SharedCache;
     readonly endpoints: EndpointDirectory;
     readonly upstream: UpstreamClient;
+    readonly limits: RpcLimits;
+    readonly cors: CorsPolicy;
 }
 
 export async function handleGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiResponse> {
-    const fail = (status: number, code: number, message: string, extra?: Record<string, string>): ApiResponse =>
-        jsonResponse(status, JSON.stringify(rpcError(null, code, message)), deps.instanceId, "BYPASS", extra);
+    const origin = req.headers.origin;
+    if (req.method === "OPTIONS") {
+        const preflight = preflightHeaders(deps.cors, origin, req.headers["access-control-request-headers"]);
+        if (preflight !== undefined) {
+            return { status: 204, headers: { "x-instance-id": deps.instanceId, ...preflight }, body: "" };
+        }
+    }
+    const out = await answerGateway(req, deps);
+    const cors = corsHeaders(deps.cors, origin);
+    return Object.keys(cors).length === 0 ? out : { ...out, headers: { ...out.headers, ...cors } };
+}
+
+async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiResponse> {
+    const fail = (status: number, code: number, message: string, extra?: Record<string, string>, rawId = "null"): ApiResponse =>
+        jsonResponse(status, rpcErrorText(rawId, code, message), deps.instanceId, "BYPASS", extra);
 
     if (req.method !== "POST") {
-        return fail(405, RpcCode.InvalidRequest, "Invalid Request: use POST", { allow: "POST" });
+        const allow = deps.cors.kind === "off" ? "POST" : "POST, OPTIONS";
+        return fail(405, RpcCode.InvalidRequest, "Invalid Request: use POST", { allow });
     }
     const endpointId = new URLSearchParams(req.search).get("endpoint");
     if (endpointId === null || !ENDPOINT_ID.test(endpointId)) {
         return fail(400, RpcCode.InvalidRequest, "Invalid Request: the endpoint query parameter must be 1–128 letters, digits, _ or -");
     }
-    const body = await readBody(req);
+    const body = await readBody(req, deps.limits.maxBodyBytes);
     if (body.kind === "too-large") {
-        const response = fail(413, RpcCode.InvalidRequest, "Invalid Request: the body exceeds 1 MiB (1048576 bytes)");
+        const response = fail(413, RpcCode.InvalidRequest, `Invalid Request: the body exceeds ${describeBytes(deps.limits.maxBodyBytes)}`);
         return body.drained ? response : { ...response, closeConnection: true };
     }
-    const parsed = parseBody(body.text);
+    const parsed = parseBody(body.text, deps.limits.maxBatch);
     if (parsed.kind === "parse-error") {
         return fail(400, RpcCode.ParseError, parsed.message);
     }
     if (parsed.kind === "invalid") {
-        return fail(400, RpcCode.InvalidRequest, parsed.message);
+        // A single call whose id was readable gets its id back, so the client can match it.
+        return fail(400, RpcCode.InvalidRequest, parsed.message, undefined, parsed.rawId);
     }
 
     const endpoint = await deps.endpoints.lookup(endpointId);
@@ -65,4 +86,9 @@ export async function handleGateway(req: ApiRequest, deps: GatewayDeps): Promise
     }
     const text = parsed.kind === "single" ? present[0] : `[${present.join(",")}]`;
     return jsonResponse(outcome.status, text, deps.instanceId, outcome.cache);
+}
+
+function describeBytes(bytes: number): string {
+    const mib = bytes / (1024 * 1024);
+    return Number.isInteger(mib) ? `${mib} MiB (${bytes} bytes)` : `${bytes} bytes`;
 }

@@ -2,6 +2,7 @@
  * JSON-RPC 2.0 message shapes and validation (https://www.jsonrpc.org/specification).
  * Pure: no I/O, so every malformed shape is unit-tested without servers.
  */
+import { rawIds, responseText } from "./rpc-ids";
 
 export type JsonRpcId = string | number | null;
 
@@ -22,22 +23,24 @@ export interface RpcCall {
     readonly params: unknown;
     readonly hasParams: boolean;
     readonly id: JsonRpcId;
+    /** The id's JSON text exactly as the client wrote it (`null` when absent), echoed verbatim. */
+    readonly rawId: string;
     /** A call without an `id` member: forwarded, but answered with nothing. */
     readonly notification: boolean;
 }
 
 export type BatchItem =
     | { readonly kind: "call"; readonly call: RpcCall }
-    | { readonly kind: "invalid"; readonly id: JsonRpcId; readonly message: string };
+    | { readonly kind: "invalid"; readonly rawId: string; readonly message: string };
 
 export type ParsedBody =
     | { readonly kind: "parse-error"; readonly message: string }
-    | { readonly kind: "invalid"; readonly message: string }
+    | { readonly kind: "invalid"; readonly message: string; readonly rawId: string }
     | { readonly kind: "single"; readonly item: BatchItem }
     | { readonly kind: "batch"; readonly items: readonly BatchItem[] };
 
-/** Upstreams and clients both choke on huge batches; 1 MiB of body bounds it too. */
-export const MAX_BATCH = 500;
+/** geth's default BatchRequestLimit; viem's `batch: true` sends up to this many calls. */
+export const DEFAULT_MAX_BATCH = 1000;
 
 export interface RpcErrorResponse {
     readonly jsonrpc: "2.0";
@@ -49,7 +52,12 @@ export function rpcError(id: JsonRpcId, code: number, message: string): RpcError
     return { jsonrpc: "2.0", id, error: { code, message } };
 }
 
-export function parseBody(text: string): ParsedBody {
+/** One error response as text, with the id written back as the client wrote it. */
+export function rpcErrorText(rawId: string, code: number, message: string): string {
+    return responseText(rawId, "error", JSON.stringify({ code, message }));
+}
+
+export function parseBody(text: string, maxBatch = DEFAULT_MAX_BATCH): ParsedBody {
     let value: unknown;
     try {
         value = JSON.parse(text);
@@ -58,15 +66,17 @@ export function parseBody(text: string): ParsedBody {
     }
     if (Array.isArray(value)) {
         if (value.length === 0) {
-            return { kind: "invalid", message: "Invalid Request: empty batch" };
+            return { kind: "invalid", rawId: "null", message: "Invalid Request: empty batch" };
         }
-        if (value.length > MAX_BATCH) {
-            return { kind: "invalid", message: `Invalid Request: batch of ${value.length} calls exceeds ${MAX_BATCH}` };
+        if (value.length > maxBatch) {
+            return { kind: "invalid", rawId: "null", message: `Invalid Request: batch of ${value.length} calls exceeds ${maxBatch}` };
         }
-        return { kind: "batch", items: value.map(validateCall) };
+        const raw = rawIds(text);
+        return { kind: "batch", items: value.map((v, i) => validateCall(v, raw.kind === "batch" ? raw.ids[i] : undefined)) };
     }
-    const item = validateCall(value);
-    return item.kind === "invalid" ? { kind: "invalid", message: item.message } : { kind: "single", item };
+    const raw = rawIds(text);
+    const item = validateCall(value, raw.kind === "single" ? raw.id : undefined);
+    return item.kind === "invalid" ? { kind: "invalid", message: item.message, rawId: item.rawId } : { kind: "single", item };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -77,31 +87,36 @@ function isId(value: unknown): value is JsonRpcId {
     return value === null || typeof value === "string" || (typeof value === "number" && Number.isFinite(value));
 }
 
-export function validateCall(value: unknown): BatchItem {
+/**
+ * `rawId` is the id's text as the client wrote it (see rpc-ids.ts); without it the id
+ * is re-serialized, which loses digits past 2^53.
+ */
+export function validateCall(value: unknown, rawId?: string): BatchItem {
     if (!isRecord(value)) {
-        return invalid(null, "a call must be a JSON object");
+        return invalid("null", "a call must be a JSON object");
     }
     const hasId = Object.prototype.hasOwnProperty.call(value, "id");
     const id = hasId && isId(value.id) ? value.id : null;
     if (hasId && !isId(value.id)) {
-        return invalid(null, "id must be a string, a number or null");
+        return invalid("null", "id must be a string, a number or null");
     }
+    const idText = hasId ? (rawId ?? JSON.stringify(id)) : "null";
     if (value.jsonrpc !== "2.0") {
-        return invalid(id, 'jsonrpc must be exactly "2.0"');
+        return invalid(idText, 'jsonrpc must be exactly "2.0"');
     }
     if (typeof value.method !== "string" || value.method === "") {
-        return invalid(id, "method must be a non-empty string");
+        return invalid(idText, "method must be a non-empty string");
     }
     const hasParams = Object.prototype.hasOwnProperty.call(value, "params");
     if (hasParams && !Array.isArray(value.params) && !isRecord(value.params)) {
-        return invalid(id, "params must be an array or an object when present");
+        return invalid(idText, "params must be an array or an object when present");
     }
     return {
         kind: "call",
-        call: { method: value.method, params: value.params, hasParams, id, notification: !hasId },
+        call: { method: value.method, params: value.params, hasParams, id, rawId: idText, notification: !hasId },
     };
 }
 
-function invalid(id: JsonRpcId, detail: string): BatchItem {
-    return { kind: "invalid", id, message: `Invalid Request: ${detail}` };
+function invalid(rawId: string, detail: string): BatchItem {
+    return { kind: "invalid", rawId, message: `Invalid Request: ${detail}` };
 }

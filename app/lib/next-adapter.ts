@@ -3,7 +3,7 @@
  * routes also work when Next itself dispatches them (API_ROUTER=next, or Next's own
  * standalone server) with the same status, body and headers as the lean server.
  */
-import type { ApiRequest } from "./api";
+import { type ApiRequest, apiHeaders } from "./api";
 import { errorMessage, log } from "./log";
 import { API_ROUTES, internalError, runRoute } from "./routes";
 import { getRuntime, type Runtime } from "./runtime";
@@ -18,9 +18,9 @@ async function* noBody(): AsyncIterable<Uint8Array> {
  * Every method goes to the plain route, which answers 405 itself, so a wrong method
  * gets the same answer from both servers.
  */
-export function nextRoutes(path: string): Readonly<Record<"GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE", RouteHandler>> {
+export function nextRoutes(path: string): Readonly<Record<"GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS", RouteHandler>> {
     const handler = nextRoute(path);
-    return { GET: handler, HEAD: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler };
+    return { GET: handler, HEAD: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler, OPTIONS: handler };
 }
 
 function nextRoute(path: string): RouteHandler {
@@ -44,6 +44,7 @@ function nextRoute(path: string): RouteHandler {
             search: url.search.slice(1),
             contentLength: length === null ? undefined : Number(length),
             body: request.body ?? noBody(),
+            headers: apiHeaders((name) => request.headers.get(name) ?? undefined),
         };
         const out = await runRoute(route, req, rt);
         const headers = out.closeConnection ? { ...out.headers, connection: "close" } : out.headers;

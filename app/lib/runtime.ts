@@ -9,7 +9,8 @@ import type { Pool } from "pg";
 import { readBuildInfo } from "./build-info";
 import { createPool, SchemaState } from "./db";
 import { EndpointDirectory } from "./endpoints";
-import { type AppConfig, formatProblems, readConfig } from "./env";
+import type { CorsPolicy } from "./cors";
+import { type AppConfig, formatProblems, readConfig, type RpcLimits } from "./env";
 import { errorMessage, log } from "./log";
 import { PoolGuard } from "./pool-guard";
 import { SharedCache } from "./shared-cache";
@@ -26,6 +27,8 @@ export interface Runtime {
     readonly cache: SharedCache;
     readonly endpoints: EndpointDirectory;
     readonly upstream: UpstreamClient;
+    readonly limits: RpcLimits;
+    readonly cors: CorsPolicy;
     readonly schema: SchemaState;
     /** Set on SIGTERM: readiness fails, responses close their connections. */
     draining: boolean;
@@ -58,6 +61,8 @@ export function createRuntime(config: AppConfig, appDir: string): Runtime {
         cache,
         endpoints: new EndpointDirectory(pool, cache, config.endpointCacheTtlS, config.endpointMemoMs),
         upstream,
+        limits: config.limits,
+        cors: config.cors,
         schema,
         draining: false,
         async close() {

@@ -5,6 +5,8 @@ export interface Reply {
     readonly status: number;
     readonly headers: http.IncomingHttpHeaders;
     readonly text: string;
+    /** The body's bytes as received (e.g. still gzipped). */
+    readonly bytes: Buffer;
 }
 
 export const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 512 });
@@ -33,7 +35,10 @@ export function request(
                 const chunks: Buffer[] = [];
                 res.on("data", (c: Buffer) => chunks.push(c));
                 res.on("error", reject);
-                res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+                res.on("end", () => {
+                    const bytes = Buffer.concat(chunks);
+                    resolve({ status: res.statusCode ?? 0, headers: res.headers, text: bytes.toString("utf8"), bytes });
+                });
             },
         );
         req.setTimeout(options.timeoutMs ?? 15_000, () => req.destroy(new Error(`request timed out: ${method} ${path}`)));

@@ -1,7 +1,9 @@
 /**
  * A local JSON-RPC upstream: answers eth_chainId, eth_blockNumber (a counter, so a
  * cached answer is told apart from a fresh one) and echoes anything else. Faults are
- * switched on per test: a delay, HTTP 500, garbage, or not listening at all.
+ * switched on per test: a delay, HTTP 500, garbage, or not listening at all; and the
+ * quirks of real nodes: errors answered with `"id": null` (ganache 7 does so for id 0),
+ * a call left unanswered (`drop_me`), a revert with data (`revert_please`).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,7 +13,16 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export interface StubBehaviour {
     delayMs: number;
     fault: "none" | "http-500" | "garbage";
+    /** Answer every error with `"id": null`, as if the id were lost. */
+    nullErrorIds?: boolean;
 }
+
+/** What `revert_please` answers: a node's `execution reverted` with the revert data. */
+export const REVERT_ERROR = {
+    code: 3,
+    message: "execution reverted: nope",
+    data: "0x08c379a00000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000046e6f706500000000000000000000000000000000000000000000000000000000",
+};
 
 export class UpstreamStub {
     readonly calls = new Map<string, number>();
@@ -78,6 +89,7 @@ export class UpstreamStub {
             return null;
         }
         const id = call.id ?? null;
+        const errorId = this.behaviour.nullErrorIds === true ? null : id;
         switch (method) {
             case "eth_chainId":
                 return { jsonrpc: "2.0", id, result: "0x1" };
@@ -85,7 +97,11 @@ export class UpstreamStub {
                 this.block += 1;
                 return { jsonrpc: "2.0", id, result: `0x${this.block.toString(16)}` };
             case "fail_please":
-                return { jsonrpc: "2.0", id, error: { code: -32000, message: "stub: asked to fail" } };
+                return { jsonrpc: "2.0", id: errorId, error: { code: -32000, message: "stub: asked to fail" } };
+            case "revert_please":
+                return { jsonrpc: "2.0", id: errorId, error: REVERT_ERROR };
+            case "drop_me":
+                return null;
             default:
                 return { jsonrpc: "2.0", id, result: { echo: method, params: call.params ?? null } };
         }

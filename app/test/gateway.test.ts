@@ -114,14 +114,16 @@ describe("gateway (production build, one instance)", () => {
         assert.equal(r.headers.allow, "POST");
     });
 
-    it("body over 1 MiB → 413, and the server keeps serving", async () => {
-        const big = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "x", params: ["a".repeat(1024 * 1024)] });
+    it("body over 5 MiB (geth's limit) → 413, and the server keeps serving", async () => {
+        const limit = 5 * 1024 * 1024;
+        const big = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "x", params: ["a".repeat(limit)] });
         const r = await request(app.port, "POST", `/api/gateway?endpoint=${endpoint}`, big);
         assert.equal(r.status, 413);
         assert.equal(rpcError(r).code, -32600);
+        assert.match(rpcError(r).message, /exceeds 5 MiB \(5242880 bytes\)/);
         const exactlyLimit = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "x", params: [""] });
-        const padded = exactlyLimit + " ".repeat(1024 * 1024 - Buffer.byteLength(exactlyLimit));
-        assert.equal((await request(app.port, "POST", `/api/gateway?endpoint=${endpoint}`, padded)).status, 200, "exactly 1 MiB is allowed");
+        const padded = exactlyLimit + " ".repeat(limit - Buffer.byteLength(exactlyLimit));
+        assert.equal((await request(app.port, "POST", `/api/gateway?endpoint=${endpoint}`, padded)).status, 200, "exactly 5 MiB is allowed");
         assert.equal((await request(app.port, "GET", "/api/health")).status, 200);
     });
 

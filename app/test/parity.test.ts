@@ -3,13 +3,24 @@
  * indistinguishable to a client: same status, same body, same headers we own.
  */
 import assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
 import { AppInstance } from "../local/app";
 import { addEndpoint, fixture, uniqueId } from "../local/fixture";
 import { type Reply, request } from "../local/http";
 import { freePort } from "../local/ports";
 
 /** Headers the gateway sets; anything else (date, keep-alive, Next's vary) is transport. */
-const OWN_HEADERS = ["content-type", "cache-control", "x-cache", "x-instance-id", "allow"];
+const OWN_HEADERS = [
+    "content-type",
+    "cache-control",
+    "x-cache",
+    "x-instance-id",
+    "allow",
+    "content-encoding",
+    "access-control-allow-origin",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+];
 
 function normalise(reply: Reply): { status: number; headers: Record<string, string | undefined>; body: unknown } {
     const headers: Record<string, string | undefined> = {};
@@ -17,9 +28,10 @@ function normalise(reply: Reply): { status: number; headers: Record<string, stri
         const value = reply.headers[name];
         headers[name] = Array.isArray(value) ? value.join(", ") : value;
     }
-    let body: unknown = reply.text;
-    if (reply.text !== "") {
-        const parsed: unknown = JSON.parse(reply.text);
+    const text = headers["content-encoding"] === "gzip" ? gunzipSync(reply.bytes).toString("utf8") : reply.text;
+    let body: unknown = text;
+    if (text !== "") {
+        const parsed: unknown = JSON.parse(text);
         if (typeof parsed === "object" && parsed !== null && "uptimeSeconds" in parsed) {
             // The only field that may differ between two processes started a moment apart.
             const { uptimeSeconds: _uptime, ...rest } = parsed;
@@ -30,6 +42,8 @@ function normalise(reply: Reply): { status: number; headers: Record<string, stri
     }
     return { status: reply.status, headers, body };
 }
+
+const ORIGIN = "https://app.example.com";
 
 describe("parity: lean server vs Next route handlers", function () {
     this.timeout(60_000);
@@ -42,8 +56,8 @@ describe("parity: lean server vs Next route handlers", function () {
         const f = fixture();
         // Same instance id on purpose, so x-instance-id and health bodies compare equal.
         [lean, viaNext] = await Promise.all([
-            AppInstance.start(f, { INSTANCE_ID: "parity", API_ROUTER: "lean" }, "parity"),
-            AppInstance.start(f, { INSTANCE_ID: "parity", API_ROUTER: "next" }, "parity"),
+            AppInstance.start(f, { INSTANCE_ID: "parity", API_ROUTER: "lean", CORS_ORIGINS: ORIGIN }, "parity"),
+            AppInstance.start(f, { INSTANCE_ID: "parity", API_ROUTER: "next", CORS_ORIGINS: ORIGIN }, "parity"),
         ]);
         endpoint = uniqueId("parity");
         dead = uniqueId("parity_dead");
@@ -55,7 +69,8 @@ describe("parity: lean server vs Next route handlers", function () {
     });
 
     const gateway = (id: () => string): string => `/api/gateway?endpoint=${id()}`;
-    const cases: [string, string, () => string, string | undefined][] = [
+    const cors = { origin: ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "content-type" };
+    const cases: [string, string, () => string, string | undefined, Record<string, string>?][] = [
         ["health", "GET", () => "/api/health", undefined],
         ["health, wrong method", "POST", () => "/api/health", "{}"],
         ["ready", "GET", () => "/api/ready", undefined],
@@ -68,13 +83,16 @@ describe("parity: lean server vs Next route handlers", function () {
         ["gateway: unknown endpoint", "POST", () => "/api/gateway?endpoint=nope_not_here", '{"jsonrpc":"2.0","id":1,"method":"x"}'],
         ["gateway: missing endpoint", "POST", () => "/api/gateway", '{"jsonrpc":"2.0","id":1,"method":"x"}'],
         ["gateway: wrong method", "GET", () => gateway(() => endpoint), undefined],
-        ["gateway: body over 1 MiB", "POST", () => gateway(() => endpoint), `{"jsonrpc":"2.0","id":1,"method":"x","params":["${"a".repeat(1024 * 1024)}"]}`],
+        ["gateway: body over 5 MiB", "POST", () => gateway(() => endpoint), `{"jsonrpc":"2.0","id":1,"method":"x","params":["${"a".repeat(5 * 1024 * 1024)}"]}`],
+        ["gateway: CORS preflight", "OPTIONS", () => gateway(() => endpoint), undefined, cors],
+        ["gateway: a call from an allowed origin", "POST", () => gateway(() => endpoint), '{"jsonrpc":"2.0","id":1,"method":"a"}', { origin: ORIGIN }],
+        ["gateway: a gzipped answer", "POST", () => gateway(() => endpoint), `{"jsonrpc":"2.0","id":1,"method":"a","params":["${"ab".repeat(4096)}"]}`, { "accept-encoding": "gzip" }],
         ["gateway: upstream down", "POST", () => gateway(() => dead), '{"jsonrpc":"2.0","id":9,"method":"eth_getBalance"}'],
     ];
-    for (const [name, method, path, body] of cases) {
+    for (const [name, method, path, body, headers] of cases) {
         it(`${name}: same status, body and headers`, async () => {
-            const a = normalise(await request(lean.port, method, path(), body));
-            const b = normalise(await request(viaNext.port, method, path(), body));
+            const a = normalise(await request(lean.port, method, path(), body, { headers }));
+            const b = normalise(await request(viaNext.port, method, path(), body, { headers }));
             assert.deepEqual(b, a);
         });
     }

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { parseCacheTtls, responseCacheKey } from "../lib/cache-policy";
 import { formatProblems, readConfig } from "../lib/env";
-import { MAX_BATCH, parseBody } from "../lib/jsonrpc";
+import { DEFAULT_MAX_BATCH, parseBody } from "../lib/jsonrpc";
 
 const VALID: Record<string, string> = {
     PORT: "3000",
@@ -29,6 +29,15 @@ describe("environment contract", () => {
         assert.equal(r.config.cacheTtls.get("eth_chainId"), 3600);
         assert.equal(r.config.cacheTtls.get("eth_blockNumber"), 1);
         assert.equal(r.config.apiRouter, "lean");
+        assert.deepEqual(r.config.limits, { maxBatch: 1000, maxBodyBytes: 5 * 1024 * 1024 }, "geth's defaults");
+        assert.equal(r.config.cors.kind, "off", "CORS is opt-in");
+    });
+
+    it("reads the request limits and CORS origins", () => {
+        const r = readConfig({ ...VALID, RPC_MAX_BATCH: "250", RPC_MAX_BODY_BYTES: "1048576", CORS_ORIGINS: "https://app.example.com" });
+        assert.ok(r.ok, JSON.stringify(r));
+        assert.deepEqual(r.config.limits, { maxBatch: 250, maxBodyBytes: 1048576 });
+        assert.ok(r.config.cors.kind === "list" && r.config.cors.origins.has("https://app.example.com"));
     });
 
     const bad: [string, string | undefined, RegExp][] = [
@@ -54,6 +63,10 @@ describe("environment contract", () => {
         ["SHUTDOWN_TIMEOUT_MS", "-1", /integer from 100/],
         ["UPSTREAM_TIMEOUT_MS", "fast", /integer from 100/],
         ["API_ROUTER", "express", /one of lean, next/],
+        ["RPC_MAX_BATCH", "0", /integer from 1 to 100000 \(default 1000/],
+        ["RPC_MAX_BODY_BYTES", "5MiB", /integer from 1024 to 67108864 \(default 5242880/],
+        ["CORS_ORIGINS", "https://app.example.com/path", /scheme:\/\/host\[:port\].*bad origin/],
+        ["CACHE_TTLS", "eth_sendRawTransaction=5", /never cached/],
     ];
     for (const [name, value, allowed] of bad) {
         it(`rejects ${name}=${JSON.stringify(value)} and names it`, () => {
@@ -113,7 +126,7 @@ describe("JSON-RPC parsing", () => {
             const note = batch.items[2];
             assert.ok(note.kind === "call" && note.call.notification);
         }
-        const big = JSON.stringify(Array.from({ length: MAX_BATCH + 1 }, (_, i) => ({ jsonrpc: "2.0", method: "x", id: i })));
+        const big = JSON.stringify(Array.from({ length: DEFAULT_MAX_BATCH + 1 }, (_, i) => ({ jsonrpc: "2.0", method: "x", id: i })));
         assert.equal(parseBody(big).kind, "invalid");
     });
 });

@@ -2,4 +2,4 @@
 import { nextRoutes } from "../../../lib/next-adapter";
 
 export const dynamic = "force-dynamic";
-export const { GET, HEAD, POST, PUT, PATCH, DELETE } = nextRoutes("/api/gateway");
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = nextRoutes("/api/gateway");

@@ -10,6 +10,8 @@ export interface ApiRequest {
     /** The declared Content-Length, when the client sent one. */
     readonly contentLength: number | undefined;
     readonly body: AsyncIterable<Uint8Array>;
+    /** Aborted when the client disconnects before its answer is written. */
+    readonly signal?: AbortSignal;
 }
 
 export type CacheStatus = "HIT" | "MISS" | "BYPASS";
@@ -39,6 +41,8 @@ export function jsonResponse(
             "cache-control": "no-store",
             "x-instance-id": instanceId,
             "x-cache": cache,
+            // Browsers must not sniff an error body into HTML or script.
+            "x-content-type-options": "nosniff",
             ...extra,
         },
         body,
@@ -52,7 +56,9 @@ const MAX_DRAIN_BYTES = 8 * 1024 * 1024;
 
 export type BodyRead =
     | { readonly kind: "ok"; readonly text: string }
-    | { readonly kind: "too-large"; readonly drained: boolean };
+    | { readonly kind: "too-large"; readonly drained: boolean }
+    /** The client disconnected (or the server's request timeout cut it) mid-body. */
+    | { readonly kind: "aborted" };
 
 export async function readBody(req: ApiRequest, limit = MAX_BODY_BYTES): Promise<BodyRead> {
     if (req.contentLength !== undefined && req.contentLength > MAX_DRAIN_BYTES) {
@@ -60,14 +66,19 @@ export async function readBody(req: ApiRequest, limit = MAX_BODY_BYTES): Promise
     }
     const chunks: Uint8Array[] = [];
     let size = 0;
-    for await (const chunk of req.body) {
-        size += chunk.byteLength;
-        if (size > MAX_DRAIN_BYTES) {
-            return { kind: "too-large", drained: false };
+    try {
+        for await (const chunk of req.body) {
+            size += chunk.byteLength;
+            if (size > MAX_DRAIN_BYTES) {
+                return { kind: "too-large", drained: false };
+            }
+            if (size <= limit) {
+                chunks.push(chunk);
+            }
         }
-        if (size <= limit) {
-            chunks.push(chunk);
-        }
+    } catch {
+        // A routine event, not a bug: the caller logs it throttled.
+        return { kind: "aborted" };
     }
     if (size > limit) {
         return { kind: "too-large", drained: true };

@@ -9,6 +9,7 @@ import type { EndpointDirectory } from "./endpoints";
 import { ENDPOINT_ID } from "./endpoints";
 import { type BatchItem, parseBody, RpcCode, rpcError } from "./jsonrpc";
 import { forwardCalls } from "./forward";
+import { logThrottled } from "./log";
 import type { SharedCache } from "./shared-cache";
 import type { UpstreamClient } from "./upstream";
 
@@ -32,6 +33,11 @@ export async function handleGateway(req: ApiRequest, deps: GatewayDeps): Promise
         return fail(400, RpcCode.InvalidRequest, "Invalid Request: the endpoint query parameter must be 1–128 letters, digits, _ or -");
     }
     const body = await readBody(req);
+    if (body.kind === "aborted") {
+        logThrottled("client-aborted-body", "info", "client went away while sending its request body", {});
+        // Nobody reads this answer; 499 (client closed request) keeps it out of the 5xx counts.
+        return { ...fail(499, RpcCode.InvalidRequest, "Client closed the request"), closeConnection: true };
+    }
     if (body.kind === "too-large") {
         const response = fail(413, RpcCode.InvalidRequest, "Invalid Request: the body exceeds 1 MiB (1048576 bytes)");
         return body.drained ? response : { ...response, closeConnection: true };
@@ -57,7 +63,7 @@ export async function handleGateway(req: ApiRequest, deps: GatewayDeps): Promise
     }
 
     const items: readonly BatchItem[] = parsed.kind === "single" ? [parsed.item] : parsed.items;
-    const outcome = await forwardCalls(items, { endpointId, url: endpoint.url, ...deps });
+    const outcome = await forwardCalls(items, { endpointId, url: endpoint.url, clientSignal: () => req.signal, ...deps });
     const present = outcome.outputs.filter((o): o is string => o !== undefined);
     if (present.length === 0) {
         // Only notifications: JSON-RPC says nothing is returned.

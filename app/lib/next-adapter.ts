@@ -44,6 +44,7 @@ function nextRoute(path: string): RouteHandler {
             search: url.search.slice(1),
             contentLength: length === null ? undefined : Number(length),
             body: request.body ?? noBody(),
+            signal: request.signal,
         };
         const out = await runRoute(route, req, rt);
         const headers = out.closeConnection ? { ...out.headers, connection: "close" } : out.headers;

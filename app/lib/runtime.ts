@@ -37,7 +37,7 @@ export class ConfigError extends Error {}
 export function createRuntime(config: AppConfig, appDir: string): Runtime {
     const pool = createPool(config.pg, config.instanceId);
     const cache = new SharedCache(config.redis);
-    const upstream = new UpstreamClient(config.upstreamTimeoutMs);
+    const upstream = new UpstreamClient(config.upstream);
     const schema = new SchemaState(pool);
     const runtime: Runtime = {
         config,
@@ -52,8 +52,7 @@ export function createRuntime(config: AppConfig, appDir: string): Runtime {
         draining: false,
         async close() {
             schema.stop();
-            upstream.close();
-            const results = await Promise.allSettled([pool.end(), cache.close()]);
+            const results = await Promise.allSettled([pool.end(), cache.close(), upstream.close()]);
             for (const r of results) {
                 if (r.status === "rejected") {
                     log("warn", "error while closing", { error: errorMessage(r.reason) });

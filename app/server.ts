@@ -71,8 +71,6 @@ async function start(config: AppConfig): Promise<void> {
     // How often node:http checks the header and request timeouts (default 30 s, which let
     // a 10 s limit become 40 s).
     const server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
-        // Stops browsers from sniffing any of our answers into something executable.
-        res.setHeader("x-content-type-options", "nosniff");
         if (rt.draining) {
             // Tell keep-alive clients not to reuse this connection: we are going away.
             res.setHeader("connection", "close");
@@ -90,6 +88,9 @@ async function start(config: AppConfig): Promise<void> {
             return;
         }
         res.setHeader("x-instance-id", rt.instanceId);
+        // Stops browsers from sniffing a page or asset into something else (API answers
+        // carry the same header from jsonResponse).
+        res.setHeader("x-content-type-options", "nosniff");
         handleNext(req, res).catch((error: unknown) => {
             log("error", "next request handler failed", { error: errorMessage(error) });
             if (!res.headersSent) {

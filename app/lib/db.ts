@@ -19,8 +19,18 @@ export function createPool(cfg: AppConfig["pg"], instanceId: string): Pool {
         // The connection budget: pg never opens more than `max`; extra queries wait in
         // its queue, which is the point (the database refuses the excess otherwise).
         max: cfg.poolMax,
+        // Also bounds the wait for a free pool slot: a frozen pool answers "unavailable" (503).
         connectionTimeoutMillis: cfg.connectTimeoutMs,
         idleTimeoutMillis: 30_000,
+        // A slow query is cancelled by the server and the connection kept...
+        statement_timeout: cfg.queryTimeoutMs,
+        // ...a backend that answers nothing at all (frozen host, dropped NAT entry, failover)
+        // is given up on by the client one second later; pg-pool then discards that
+        // connection, so the next query opens a fresh one instead of queueing behind it.
+        query_timeout: cfg.queryTimeoutMs + 1000,
+        // Lets the kernel notice a peer that vanished without a FIN (idle connections too).
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
         application_name: `webfleet-gateway/${instanceId}`.slice(0, 63),
     });
     // An idle client whose server went away emits here; without a listener Node exits.

@@ -39,6 +39,11 @@ export interface AppConfig {
         /** Connections kept back for superusers, RDS automation and admins (DB_RESERVED_CONNECTIONS). */
         readonly reservedConnections: number;
         readonly connectTimeoutMs: number;
+        /**
+         * Sent as statement_timeout (the server cancels a slow query, the connection
+         * stays); the client gives up 1 s later (a frozen backend: connection dropped).
+         */
+        readonly queryTimeoutMs: number;
     };
     readonly redis: {
         readonly url: string;
@@ -52,7 +57,18 @@ export interface AppConfig {
     readonly appVersion: string | undefined;
     /** JSON-RPC method → seconds a successful result stays in the shared cache. */
     readonly cacheTtls: ReadonlyMap<string, number>;
-    readonly upstreamTimeoutMs: number;
+    readonly upstream: {
+        readonly timeoutMs: number;
+        readonly connectionsPerOrigin: number;
+        readonly endpointConcurrency: number;
+        readonly maxResponseBytes: number;
+    };
+    /** The server's limits for clients: slow headers, slow bodies, open connections. */
+    readonly clients: {
+        readonly headersTimeoutMs: number;
+        readonly requestTimeoutMs: number;
+        readonly maxConnections: number;
+    };
     readonly readyTimeoutMs: number;
     readonly shutdownTimeoutMs: number;
     /** Seconds an endpoint id → URL mapping stays in Redis; 0 disables the Redis lookup cache. */
@@ -162,7 +178,20 @@ function renderGiven(name: string, given: string | undefined): string {
         return "(empty)";
     }
     // Secrets come from ECS secrets; never echo them into the logs.
-    return SECRET_NAMES.has(name) ? `(${given.length} characters, hidden)` : JSON.stringify(given);
+    return SECRET_NAMES.has(name) ? `(${given.length} characters, hidden)` : JSON.stringify(redactUrlPassword(given));
+}
+
+/**
+ * `redis://:s3cret@host` → `redis://:***@host`. Any variable may hold a URL with a
+ * password (REDIS_URL, a DATABASE_URL someone adds): the start-up error names the
+ * variable and shows its shape, never the password. Works on strings that are not
+ * valid URLs too, which is exactly when they are printed.
+ */
+export function redactUrlPassword(value: string): string {
+    return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)@/, (_match, scheme: string, userinfo: string) => {
+        const colon = userinfo.indexOf(":");
+        return `${scheme}${colon === -1 ? "***" : `${userinfo.slice(0, colon)}:***`}@`;
+    });
 }
 
 // Host names and IP literals: letters, digits, dots, hyphens, colons (IPv6).
@@ -187,6 +216,7 @@ export function readConfig(env: Env): EnvResult {
         peakTasks: r.integer("DB_PEAK_TASKS", 0, 100000, 0),
         reservedConnections: r.integer("DB_RESERVED_CONNECTIONS", 0, 262143, 3),
         connectTimeoutMs: r.integer("DB_CONNECT_TIMEOUT_MS", 100, 60000, 5000),
+        queryTimeoutMs: r.integer("DB_QUERY_TIMEOUT_MS", 100, 600000, 5000),
     };
     const redis = readRedis(r, env);
     const cacheTtls = parseCacheTtls(env.CACHE_TTLS ?? DEFAULT_CACHE_TTLS);
@@ -215,7 +245,8 @@ export function readConfig(env: Env): EnvResult {
             `${os.hostname()}-${process.pid}`,
         appVersion: r.optionalText("APP_VERSION", "letters, digits, . _ + - (1–64)", VERSION),
         cacheTtls: cacheTtls.ok ? cacheTtls.ttls : new Map(),
-        upstreamTimeoutMs: r.integer("UPSTREAM_TIMEOUT_MS", 100, 120000, 10000),
+        upstream: readUpstream(r),
+        clients: readClients(r),
         readyTimeoutMs: r.integer("READY_TIMEOUT_MS", 50, 30000, 1000),
         // Default 25 s: the container stop timeout is 30 s, after which ECS sends SIGKILL.
         shutdownTimeoutMs: r.integer("SHUTDOWN_TIMEOUT_MS", 100, 120000, 25000),
@@ -251,6 +282,31 @@ function readRedis(r: Reader, env: Env): AppConfig["redis"] {
     const authToken = r.optionalText("REDIS_AUTH_TOKEN", "1–128 printable characters without spaces", PRINTABLE);
     const commandTimeoutMs = r.integer("REDIS_COMMAND_TIMEOUT_MS", 10, 10000, 250);
     return { url, tls, authToken, commandTimeoutMs };
+}
+
+function readUpstream(r: Reader): AppConfig["upstream"] {
+    const connectionsPerOrigin = r.integer("UPSTREAM_CONNECTIONS", 2, 10000, 256);
+    const endpointConcurrency = r.integer("UPSTREAM_ENDPOINT_CONCURRENCY", 1, 10000, 128);
+    if (endpointConcurrency >= connectionsPerOrigin) {
+        // Equal would let one hanging endpoint hold every socket of its host again.
+        r.report("UPSTREAM_ENDPOINT_CONCURRENCY", `an integer below UPSTREAM_CONNECTIONS (${connectionsPerOrigin})`);
+    }
+    return {
+        timeoutMs: r.integer("UPSTREAM_TIMEOUT_MS", 100, 120000, 10000),
+        connectionsPerOrigin,
+        endpointConcurrency,
+        maxResponseBytes: r.integer("UPSTREAM_MAX_RESPONSE_BYTES", 1024, 256 * 1024 * 1024, 8 * 1024 * 1024),
+    };
+}
+
+function readClients(r: Reader): AppConfig["clients"] {
+    const headersTimeoutMs = r.integer("CLIENT_HEADERS_TIMEOUT_MS", 500, 120000, 10000);
+    const requestTimeoutMs = r.integer("CLIENT_REQUEST_TIMEOUT_MS", 500, 600000, 30000);
+    if (headersTimeoutMs > requestTimeoutMs) {
+        // node:http refuses a headers timeout longer than the request timeout.
+        r.report("CLIENT_HEADERS_TIMEOUT_MS", `an integer no larger than CLIENT_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+    }
+    return { headersTimeoutMs, requestTimeoutMs, maxConnections: r.integer("MAX_CLIENT_CONNECTIONS", 1, 1000000, 10000) };
 }
 
 function safeUrl(raw: string): URL | undefined {

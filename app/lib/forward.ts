@@ -19,6 +19,8 @@ export interface ForwardDeps {
     readonly cacheTtls: ReadonlyMap<string, number>;
     readonly cache: SharedCache;
     readonly upstream: UpstreamClient;
+    /** The client's signal (aborts when it disconnects), asked for only when a call goes upstream. */
+    readonly clientSignal?: () => AbortSignal | undefined;
 }
 
 export interface ForwardOutcome {
@@ -67,7 +69,10 @@ export async function forwardCalls(items: readonly BatchItem[], deps: ForwardDep
 
     const calls = toForward.map((index) => callAt(items, index));
     const payload = calls.map((call, i) => upstreamCall(call, upstreamId(i)));
-    const result = await deps.upstream.post(deps.url, JSON.stringify(payload.length === 1 ? payload[0] : payload));
+    const result = await deps.upstream.post(deps.url, JSON.stringify(payload.length === 1 ? payload[0] : payload), {
+        endpointId: deps.endpointId,
+        signal: deps.clientSignal?.(),
+    });
     if (result.kind !== "ok") {
         return { outputs, status: transportFailure(result, calls, toForward, outputs), cache };
     }
@@ -85,7 +90,7 @@ function findCacheable(items: readonly BatchItem[], deps: ForwardDeps): Cacheabl
         }
         const ttl = deps.cacheTtls.get(item.call.method);
         if (ttl !== undefined) {
-            found.push({ index, key: responseCacheKey(deps.endpointId, item.call.method, item.call.params), ttl });
+            found.push({ index, key: responseCacheKey(deps.endpointId, deps.url, item.call.method, item.call.params), ttl });
         }
     });
     return found;
@@ -117,16 +122,31 @@ function transportFailure(
     forwarded: readonly number[],
     outputs: (string | undefined)[],
 ): number {
-    const [status, code, message] =
-        result.kind === "timeout"
-            ? [504, RpcCode.UpstreamTimeout, "Upstream timed out"]
-            : [502, RpcCode.UpstreamUnavailable, `Upstream unavailable: ${result.detail}`];
+    const [status, code, message] = upstreamFailure(result);
     calls.forEach((call, i) => {
         if (!call.notification) {
             outputs[forwarded[i]] = rpcErrorText(call.rawId, code, message);
         }
     });
     return status;
+}
+
+/**
+ * What the client is told when the upstream call failed: a stable code and a short
+ * message. The details (addresses, TLS and socket errors) are in the server log only.
+ * `aborted` answers nobody (the client is gone); 499 keeps it out of the 5xx counts.
+ */
+function upstreamFailure(result: Exclude<UpstreamResult, { kind: "ok" }>): [number, number, string] {
+    switch (result.kind) {
+        case "timeout":
+            return [504, RpcCode.UpstreamTimeout, "Upstream timed out"];
+        case "too-large":
+            return [502, RpcCode.UpstreamResponseTooLarge, "Upstream response too large"];
+        case "aborted":
+            return [499, RpcCode.UpstreamUnavailable, "Client closed the request"];
+        case "unavailable":
+            return [502, RpcCode.UpstreamUnavailable, "Upstream unavailable"];
+    }
 }
 
 /**

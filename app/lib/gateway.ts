@@ -13,6 +13,7 @@ import { type CorsPolicy, corsHeaders, preflightHeaders } from "./cors";
 import type { RpcLimits } from "./env";
 import { type BatchItem, parseBody, RpcCode, rpcErrorText } from "./jsonrpc";
 import { forwardCalls } from "./forward";
+import { logThrottled } from "./log";
 import type { SharedCache } from "./shared-cache";
 import type { UpstreamClient } from "./upstream";
 
@@ -52,6 +53,11 @@ async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiRes
         return fail(400, RpcCode.InvalidRequest, "Invalid Request: the endpoint query parameter must be 1–128 letters, digits, _ or -");
     }
     const body = await readBody(req, deps.limits.maxBodyBytes);
+    if (body.kind === "aborted") {
+        logThrottled("client-aborted-body", "info", "client went away while sending its request body", {});
+        // Nobody reads this answer; 499 (client closed request) keeps it out of the 5xx counts.
+        return { ...fail(499, RpcCode.InvalidRequest, "Client closed the request"), closeConnection: true };
+    }
     if (body.kind === "too-large") {
         const response = fail(413, RpcCode.InvalidRequest, `Invalid Request: the body exceeds ${describeBytes(deps.limits.maxBodyBytes)}`);
         return body.drained ? response : { ...response, closeConnection: true };
@@ -78,7 +84,7 @@ async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiRes
     }
 
     const items: readonly BatchItem[] = parsed.kind === "single" ? [parsed.item] : parsed.items;
-    const outcome = await forwardCalls(items, { endpointId, url: endpoint.url, ...deps });
+    const outcome = await forwardCalls(items, { endpointId, url: endpoint.url, clientSignal: () => req.signal, ...deps });
     const present = outcome.outputs.filter((o): o is string => o !== undefined);
     if (present.length === 0) {
         // Only notifications: JSON-RPC says nothing is returned.

@@ -2,6 +2,7 @@
  * JSON-RPC 2.0 message shapes and validation (https://www.jsonrpc.org/specification).
  * Pure: no I/O, so every malformed shape is unit-tested without servers.
  */
+import { jsonDepthExceeds } from "./json-depth";
 import { rawIds, responseText } from "./rpc-ids";
 
 export type JsonRpcId = string | number | null;
@@ -15,6 +16,7 @@ export const RpcCode = {
     UpstreamUnavailable: -32002,
     UpstreamTimeout: -32003,
     ServiceUnavailable: -32004,
+    UpstreamResponseTooLarge: -32005,
 } as const;
 
 export interface RpcCall {
@@ -57,7 +59,13 @@ export function rpcErrorText(rawId: string, code: number, message: string): stri
     return responseText(rawId, "error", JSON.stringify({ code, message }));
 }
 
+/** Deeper requests are refused before parsing (no Ethereum method needs a tenth of this). */
+export const MAX_JSON_DEPTH = 64;
+
 export function parseBody(text: string, maxBatch = DEFAULT_MAX_BATCH): ParsedBody {
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+        return { kind: "invalid", rawId: "null", message: `Invalid Request: JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
+    }
     let value: unknown;
     try {
         value = JSON.parse(text);

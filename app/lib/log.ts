@@ -26,6 +26,9 @@ const lastLogged = new Map<string, number>();
 export function logThrottled(key: string, level: Level, msg: string, fields: Readonly<Record<string, unknown>>, intervalMs = 10_000): void {
     const now = Date.now();
     if (now - (lastLogged.get(key) ?? 0) >= intervalMs) {
+        if (lastLogged.size >= 10_000) {
+            lastLogged.clear(); // keys include endpoint ids: never an unbounded map
+        }
         lastLogged.set(key, now);
         log(level, msg, fields);
     }

@@ -45,6 +45,7 @@ function nextRoute(path: string): RouteHandler {
             contentLength: length === null ? undefined : Number(length),
             body: request.body ?? noBody(),
             headers: apiHeaders((name) => request.headers.get(name) ?? undefined),
+            signal: request.signal,
         };
         const out = await runRoute(route, req, rt);
         const headers = out.closeConnection ? { ...out.headers, connection: "close" } : out.headers;

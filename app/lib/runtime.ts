@@ -49,7 +49,7 @@ export function createRuntime(config: AppConfig, appDir: string): Runtime {
     });
     void poolGuard.check();
     const cache = new SharedCache(config.redis);
-    const upstream = new UpstreamClient(config.upstreamTimeoutMs);
+    const upstream = new UpstreamClient(config.upstream);
     const schema = new SchemaState(pool);
     const runtime: Runtime = {
         config,
@@ -68,8 +68,7 @@ export function createRuntime(config: AppConfig, appDir: string): Runtime {
         async close() {
             schema.stop();
             poolGuard.stop();
-            upstream.close();
-            const results = await Promise.allSettled([pool.end(), cache.close()]);
+            const results = await Promise.allSettled([pool.end(), cache.close(), upstream.close()]);
             for (const r of results) {
                 if (r.status === "rejected") {
                     log("warn", "error while closing", { error: errorMessage(r.reason) });

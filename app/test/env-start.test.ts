@@ -29,4 +29,11 @@ describe("start-up validation (production build)", () => {
         assert.match(child.output, /4 environment variable\(s\) invalid/);
         assert.doesNotMatch(child.output, /\n\s+at /, "no stack trace");
     });
+
+    it("names a bad REDIS_URL without printing its password", async () => {
+        const child = await startWith({ REDIS_URL: "redis://:s3cret-pw@" });
+        assert.equal(child.exitCode, 1, child.output);
+        assert.match(child.output, /^  REDIS_URL: got "redis:\/\/:\*\*\*@"; expected /m, child.output);
+        assert.doesNotMatch(child.output, /s3cret-pw/);
+    });
 });

@@ -1,8 +1,10 @@
 /** Pure modules: environment validation, JSON-RPC shapes, cache policy. No servers. */
 import assert from "node:assert/strict";
 import { parseCacheTtls, responseCacheKey } from "../lib/cache-policy";
-import { formatProblems, readConfig } from "../lib/env";
-import { DEFAULT_MAX_BATCH, parseBody } from "../lib/jsonrpc";
+import { formatProblems, readConfig, redactUrlPassword } from "../lib/env";
+import { jsonDepthExceeds } from "../lib/json-depth";
+import { DEFAULT_MAX_BATCH, MAX_JSON_DEPTH, parseBody } from "../lib/jsonrpc";
+import { KeyedLimiter } from "../lib/upstream";
 
 const VALID: Record<string, string> = {
     PORT: "3000",
@@ -101,11 +103,115 @@ describe("cache policy", () => {
         assert.equal(parseCacheTtls("a=1,a=2").ok, false);
     });
 
-    it("keys by endpoint, method and params", () => {
-        const a = responseCacheKey("e1", "eth_getBalance", ["0xa", "latest"]);
-        assert.notEqual(a, responseCacheKey("e2", "eth_getBalance", ["0xa", "latest"]));
-        assert.notEqual(a, responseCacheKey("e1", "eth_getBalance", ["0xb", "latest"]));
-        assert.equal(a, responseCacheKey("e1", "eth_getBalance", ["0xa", "latest"]));
+    it("keys by endpoint, upstream, method and params", () => {
+        const up = new URL("https://rpc.example/v1/key");
+        const a = responseCacheKey("e1", up, "eth_getBalance", ["0xa", "latest"]);
+        assert.notEqual(a, responseCacheKey("e2", up, "eth_getBalance", ["0xa", "latest"]));
+        assert.notEqual(a, responseCacheKey("e1", up, "eth_getBalance", ["0xb", "latest"]));
+        assert.notEqual(a, responseCacheKey("e1", new URL("https://other.example/v1/key"), "eth_getBalance", ["0xa", "latest"]), "a re-pointed endpoint gets new keys");
+        assert.equal(a, responseCacheKey("e1", new URL("https://rpc.example/v1/key"), "eth_getBalance", ["0xa", "latest"]));
+        assert.doesNotMatch(a, /rpc\.example|key/, "the upstream URL (it may hold an API key) is hashed, not spelled out");
+    });
+});
+
+describe("start-up error hides URL passwords", () => {
+    it("redacts the password of REDIS_URL (and any URL-valued variable), keeping its shape", () => {
+        assert.equal(redactUrlPassword("redis://:s3cret@cache:6379"), "redis://:***@cache:6379");
+        assert.equal(redactUrlPassword("postgres://app:pw@db:5432/app"), "postgres://app:***@db:5432/app");
+        assert.equal(redactUrlPassword("redis://tokenonly@cache"), "redis://***@cache");
+        assert.equal(redactUrlPassword("redis://cache:6379"), "redis://cache:6379");
+        assert.equal(redactUrlPassword("not a url @ all"), "not a url @ all");
+        const r = readConfig({ ...VALID, REDIS_URL: "redis://:s3cret-pw@", DATABASE_URL: "postgres://u:also-secret@db/x" });
+        assert.ok(!r.ok);
+        const text = formatProblems(r.problems);
+        assert.match(text, /REDIS_URL: got "redis:\/\/:\*\*\*@"/);
+        assert.doesNotMatch(text, /s3cret-pw/);
+    });
+});
+
+describe("hardening settings", () => {
+    it("defaults: upstream pool, per-endpoint share, response cap, client limits, query timeout", () => {
+        const r = readConfig(VALID);
+        assert.ok(r.ok);
+        assert.deepEqual(r.config.upstream, { timeoutMs: 10000, connectionsPerOrigin: 256, endpointConcurrency: 128, maxResponseBytes: 8 * 1024 * 1024 });
+        assert.deepEqual(r.config.clients, { headersTimeoutMs: 10000, requestTimeoutMs: 30000, maxConnections: 10000 });
+        assert.equal(r.config.pg.queryTimeoutMs, 5000);
+    });
+
+    it("refuses a per-endpoint share that is not below the pool, and a headers timeout above the request timeout", () => {
+        const r = readConfig({ ...VALID, UPSTREAM_CONNECTIONS: "64", UPSTREAM_ENDPOINT_CONCURRENCY: "64", CLIENT_HEADERS_TIMEOUT_MS: "5000", CLIENT_REQUEST_TIMEOUT_MS: "1000" });
+        assert.ok(!r.ok);
+        assert.deepEqual(r.problems.map((p) => p.name).sort(), ["CLIENT_HEADERS_TIMEOUT_MS", "UPSTREAM_ENDPOINT_CONCURRENCY"]);
+        assert.match(formatProblems(r.problems), /UPSTREAM_ENDPOINT_CONCURRENCY: got "64"; expected an integer below UPSTREAM_CONNECTIONS \(64\)/);
+    });
+});
+
+describe("JSON nesting depth", () => {
+    it("counts arrays and objects, ignores brackets inside strings and escaped quotes", () => {
+        assert.equal(jsonDepthExceeds("[[1]]", 2), false);
+        assert.equal(jsonDepthExceeds("[[[1]]]", 2), true);
+        assert.equal(jsonDepthExceeds('{"a":{"b":[]}}', 3), false);
+        assert.equal(jsonDepthExceeds('{"a":{"b":[{}]}}', 3), true);
+        assert.equal(jsonDepthExceeds('["[[[[[[", "\\"", "\\\\[[[["]', 1), false);
+        assert.equal(jsonDepthExceeds("[]".repeat(1000), 1), false, "siblings are not depth");
+    });
+
+    it("matches the depth of the parsed value for random nestings", () => {
+        for (let seed = 1; seed < 200; seed++) {
+            let x = seed;
+            const rand = (n: number): number => ((x = (x * 1103515245 + 12345) % 2147483648), x % n);
+            const build = (d: number): unknown => (d === 0 ? "s[{" : rand(2) === 0 ? [build(d - 1), rand(3)] : { k: build(d - 1), "q\"[": 1 });
+            const depth = 1 + rand(20);
+            const text = JSON.stringify(build(depth));
+            assert.equal(jsonDepthExceeds(text, depth), false, text);
+            assert.equal(jsonDepthExceeds(text, depth - 1), true, text);
+        }
+    });
+
+    it("a request nested deeper than the limit is an Invalid Request, before any stack-deep work", () => {
+        const deep = `{"jsonrpc":"2.0","id":1,"method":"x","params":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+        const r = parseBody(deep);
+        assert.equal(r.kind, "invalid");
+        const ok = `{"jsonrpc":"2.0","id":1,"method":"x","params":${"[".repeat(MAX_JSON_DEPTH - 1)}${"]".repeat(MAX_JSON_DEPTH - 1)}}`;
+        assert.equal(parseBody(ok).kind, "single");
+    });
+});
+
+describe("per-endpoint concurrency limit", () => {
+    it("admits up to the limit per key, queues the rest FIFO, hands slots over on release", async () => {
+        const l = new KeyedLimiter(2);
+        assert.equal(l.tryAcquire("a"), true);
+        assert.equal(l.tryAcquire("a"), true);
+        assert.equal(l.tryAcquire("a"), false);
+        assert.equal(l.tryAcquire("b"), true, "another key is not affected");
+        const order: string[] = [];
+        const never = new AbortController().signal;
+        const w1 = l.acquire("a", never).then((ok) => order.push(`w1:${ok}`));
+        const w2 = l.acquire("a", never).then((ok) => order.push(`w2:${ok}`));
+        l.release("a");
+        await w1;
+        assert.deepEqual(order, ["w1:true"]);
+        assert.equal(l.active("a"), 2);
+        l.release("a");
+        await w2;
+        assert.deepEqual(order, ["w1:true", "w2:true"]);
+        l.release("a");
+        l.release("a");
+        assert.equal(l.active("a"), 0);
+        l.release("b");
+        assert.equal(l.active("b"), 0);
+    });
+
+    it("a waiter whose signal aborts leaves the queue and gets false", async () => {
+        const l = new KeyedLimiter(1);
+        assert.equal(l.tryAcquire("a"), true);
+        const c = new AbortController();
+        const waiting = l.acquire("a", c.signal);
+        c.abort();
+        assert.equal(await waiting, false);
+        l.release("a");
+        assert.equal(l.active("a"), 0, "the aborted waiter did not take the slot");
+        assert.equal(l.tryAcquire("a"), true);
     });
 });
 

@@ -75,6 +75,15 @@ export async function stop(started: Started, graceMs = 5000): Promise<void> {
     signalGroup(started.pid, "SIGKILL");
 }
 
+/** Freezes a server's whole process group (SIGSTOP): it uses no CPU until resumed. */
+export function pauseGroup(started: Started): void {
+    signalGroup(started.pid, "SIGSTOP");
+}
+
+export function resumeGroup(started: Started): void {
+    signalGroup(started.pid, "SIGCONT");
+}
+
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
     try {
         process.kill(-pid, signal);

@@ -39,6 +39,8 @@ export interface BenchResult {
         readonly warmupS: number;
         readonly connections: number;
         readonly openFraction: number;
+        /** The fixed-rate runs never asked more than this (older results: 2000). */
+        readonly maxOpenRps?: number;
     };
     readonly cells: readonly CellResult[];
     /** Peak RSS of each server's process tree while under load, bytes. */
@@ -79,13 +81,34 @@ export function cell(result: BenchResult, target: TargetId, path: PathId): CellR
     return result.cells.find((c) => c.target === target && c.path === path);
 }
 
-/** b/a and b/c of the closed-loop median req/s for one path, NaN when a side is missing. */
-export function ratios(result: BenchResult, path: PathId): { bOverA: number; bOverC: number; bOverBNext: number } {
+/** The ceiling the gateway is held to on a path: the proxy ceiling (d) for misses, bare node:http (c) otherwise. */
+export function ceilingOf(path: PathId): TargetId {
+    return path === "miss" ? "proxy-ceiling" : "ceiling";
+}
+
+/**
+ * Ratios of the closed-loop median req/s for one path (NaN when a side is missing), and
+ * the gateway's fixed-rate p99 over its ceiling's (each at 70 % of its own capacity).
+ */
+export function ratios(
+    result: BenchResult,
+    path: PathId,
+): { bOverA: number; bOverC: number; bOverBNext: number; bOverD: number; p99OverCeiling: number } {
     const rps = (t: TargetId): number => {
         const c = cell(result, t, path);
         return c === undefined ? Number.NaN : medians(c.closed).rps;
     };
-    return { bOverA: rps("prod") / rps("dev"), bOverC: rps("prod") / rps("ceiling"), bOverBNext: rps("prod") / rps("prod-next") };
+    const p99 = (t: TargetId): number => {
+        const c = cell(result, t, path);
+        return c === undefined ? Number.NaN : medians(c.open).p99Ms;
+    };
+    return {
+        bOverA: rps("prod") / rps("dev"),
+        bOverC: rps("prod") / rps("ceiling"),
+        bOverBNext: rps("prod") / rps("prod-next"),
+        bOverD: rps("prod") / rps("proxy-ceiling"),
+        p99OverCeiling: p99("prod") / p99(ceilingOf(path)),
+    };
 }
 
 const fmt = {
@@ -117,11 +140,15 @@ export function markdown(result: BenchResult, paths: readonly PathId[], targets:
         }
     }
     lines.push("");
-    lines.push("| path | b/a (prod ÷ next dev) | b/c (prod ÷ bare node:http) | b/b′ (lean ÷ Next route handlers) |");
-    lines.push("|---|--:|--:|--:|");
+    lines.push(
+        "| path | b/a (prod ÷ next dev) | b/c (prod ÷ bare node:http) | b/b′ (lean ÷ Next route handlers) | b/d (prod ÷ proxy ceiling) | fixed-rate p99: b ÷ its ceiling |",
+    );
+    lines.push("|---|--:|--:|--:|--:|--:|");
     for (const p of paths) {
         const r = ratios(result, p);
-        lines.push(`| ${p} | ${fmt.ratio(r.bOverA)} | ${fmt.pct(r.bOverC)} | ${fmt.ratio(r.bOverBNext)} |`);
+        lines.push(
+            `| ${p} | ${fmt.ratio(r.bOverA)} | ${fmt.pct(r.bOverC)} | ${fmt.ratio(r.bOverBNext)} | ${fmt.pct(r.bOverD)} | ${fmt.ratio(r.p99OverCeiling)} (÷ ${TARGETS[ceilingOf(p)].letter}) |`,
+        );
     }
     lines.push("");
     lines.push("| server | RSS after warm-up | peak RSS under load |");

@@ -2,13 +2,16 @@
  * `npm run bench`: how fast is the gateway, against the seed's way of running it and
  * against what Node itself can do, measured side by side in one invocation.
  *
- *   npm run bench [-- --runs 3 --duration 5s --warmup 3s --connections 64
- *                    --targets dev,prod,prod-next,ceiling --paths hit,miss,health --build]
+ *   npm run bench [-- --runs 3 --duration 5s --warmup 3s --connections 64 --max-rate 2000
+ *                    --targets dev,prod,prod-next,ceiling,proxy-ceiling --paths hit,miss,health --build]
+ *
+ * Fewer rounds for a quick look: `--runs 1 --duration 3s --warmup 1s`.
  *
  * Starts Postgres, Redis and the JSON-RPC upstream stub with the app's own test helpers,
  * then every server at once (pinned to core 1), and interleaves the runs (path by path,
  * run by run, server by server) so slow drift on this shared machine hits every server
- * alike. Per path and server: a warm-up, `runs` fixed-concurrency runs with wrk, then
+ * alike. `next dev` is stopped (SIGSTOP) while the others are measured: it compiles in
+ * the background between its own rounds, and on core 1 that would be charged to them. Per path and server: a warm-up, `runs` fixed-concurrency runs with wrk, then
  * `runs` fixed-arrival-rate runs at 70 % of that server's own fixed-concurrency median.
  * Prints medians, the b/a and b/c ratios and memory; writes JSON and Markdown to .tmp/bench/.
  */
@@ -20,10 +23,10 @@ import { readDuration, readInteger } from "../loadtest/args";
 import { runLoad } from "../loadtest/run";
 import { summarize } from "../loadtest/stats";
 import { benchPaths, BenchPath, BENCH_CACHE_TTLS, HIT_BODY, missBody, PATH_IDS, PathId, writeLuaScripts } from "./paths";
-import { canPin, httpRequest, LOAD_CPU, pinSelf, RssSampler, Started, stop, treeRssBytes, waitForOk } from "./proc";
+import { canPin, httpRequest, LOAD_CPU, pauseGroup, pinSelf, resumeGroup, RssSampler, Started, stop, treeRssBytes, waitForOk } from "./proc";
 import { BenchResult, CellResult, markdown, medians, RunFigures } from "./report";
 import { startServices } from "./services";
-import { ensureBuild, ROOT, stageDevApp, stageImage, startTarget, TARGET_IDS, TargetId, TARGETS } from "./targets";
+import { ensureBuild, measuresPath, ROOT, stageDevApp, stageImage, startTarget, TARGET_IDS, TargetId, TARGETS } from "./targets";
 import { runWrk } from "./wrk";
 
 /** The fixed-rate runs ask for this share of what the server did at fixed concurrency. */
@@ -35,7 +38,7 @@ const OPEN_FRACTION = 0.7;
  * the figures described core 0, not the server. 2,000/s is the whole fleet's target,
  * so "one task at the fleet's full rate" is also the question worth asking.
  */
-const MAX_OPEN_RPS = 2000;
+const DEFAULT_MAX_OPEN_RPS = 2000;
 const BASE_PORT = 18_300;
 
 interface BenchOptions {
@@ -46,6 +49,7 @@ interface BenchOptions {
     readonly targets: readonly TargetId[];
     readonly paths: readonly PathId[];
     readonly build: boolean;
+    readonly maxRate: number;
 }
 
 function parseOptions(argv: readonly string[]): BenchOptions {
@@ -55,10 +59,10 @@ function parseOptions(argv: readonly string[]): BenchOptions {
         const name = argv[i].replace(/^--/, "");
         if (name === "build") {
             flags.add(name);
-        } else if (["runs", "duration", "warmup", "connections", "targets", "paths"].includes(name) && i + 1 < argv.length) {
+        } else if (["runs", "duration", "warmup", "connections", "targets", "paths", "max-rate"].includes(name) && i + 1 < argv.length) {
             values.set(name, argv[++i]);
         } else {
-            fail(`unknown or incomplete option ${argv[i]}; allowed: --runs --duration --warmup --connections --targets --paths --build`);
+            fail(`unknown or incomplete option ${argv[i]}; allowed: --runs --duration --warmup --connections --max-rate --targets --paths --build`);
         }
     }
     const integer = (name: string, fallback: string, min: number, max: number): number => {
@@ -91,6 +95,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
         targets,
         paths: list("paths", PATH_IDS),
         build: flags.has("build"),
+        maxRate: integer("max-rate", String(DEFAULT_MAX_OPEN_RPS), 1, 100_000),
     };
 }
 
@@ -139,7 +144,7 @@ async function main(): Promise<void> {
         const allPaths = benchPaths(services.endpointId);
         const paths = allPaths.filter((p) => options.paths.includes(p.id));
         const portOf = (t: TargetId): number => BASE_PORT + TARGET_IDS.indexOf(t);
-        const ctxFor = (ceilingBodies: { hit: string; miss: string; health: string }) => ({ env, workDir, ceilingBodies });
+        const ctxFor = (ceilingBodies: { hit: string; miss: string; health: string }) => ({ env, workDir, ceilingBodies, upstreamUrl: services.upstreamUrl });
 
         // The production server first: it creates the schema, and the ceiling answers with its bodies.
         const placeholder = { hit: "{}", miss: "{}", health: "{}" };
@@ -160,17 +165,30 @@ async function main(): Promise<void> {
         for (const [t, s] of servers) {
             // next dev compiles each route on its first request: allow it minutes, not seconds.
             await waitForOk(`${s.base}/api/health`, s.started, t === "dev" ? 180_000 : 60_000);
-            for (const p of paths) {
+            for (const p of paths.filter((q) => measuresPath(t, q.id))) {
                 await checkedAnswer(s.base, p, p.body("00000001", 0));
             }
             say(`bench: ${TARGETS[t].letter} ${TARGETS[t].label} up (pid ${s.started.pid})`);
         }
+        /**
+         * Before a server is measured: `next dev` runs only while it is the one measured
+         * (SIGSTOP otherwise), so its background compiling never lands on another's rounds.
+         */
+        const focus = (t: TargetId): void => {
+            const dev = servers.get("dev");
+            if (dev !== undefined) {
+                (t === "dev" ? resumeGroup : pauseGroup)(dev.started);
+            }
+        };
+        focus("prod");
 
         const cells: CellResult[] = [];
         for (const p of paths) {
             say(`bench: path ${p.id} — warm-up ${options.warmupS}s per server`);
-            for (const t of options.targets) {
+            const targets = options.targets.filter((t) => measuresPath(t, p.id));
+            for (const t of targets) {
                 const s = serverOf(servers, t);
+                focus(t);
                 if (options.warmupS > 0) {
                     await runWrk({
                         url: `${s.base}${p.urlPath}`,
@@ -182,10 +200,11 @@ async function main(): Promise<void> {
                 }
                 idleRss[t] = Math.max(idleRss[t] ?? 0, treeRssBytes(s.started.pid));
             }
-            const closed = new Map<TargetId, RunFigures[]>(options.targets.map((t) => [t, []]));
+            const closed = new Map<TargetId, RunFigures[]>(targets.map((t) => [t, []]));
             for (let run = 1; run <= options.runs; run++) {
-                for (const t of options.targets) {
+                for (const t of targets) {
                     const s = serverOf(servers, t);
+                    focus(t);
                     const sampler = new RssSampler(s.started.pid);
                     const r = await runWrk({
                         url: `${s.base}${p.urlPath}`,
@@ -199,14 +218,15 @@ async function main(): Promise<void> {
                     say(`  ${p.id} c=${options.connections} run ${run} ${TARGETS[t].letter}: ${r.rps.toFixed(0)} req/s p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms errors ${r.errors}`);
                 }
             }
-            const open = new Map<TargetId, RunFigures[]>(options.targets.map((t) => [t, []]));
+            const open = new Map<TargetId, RunFigures[]>(targets.map((t) => [t, []]));
             const rateOf = (t: TargetId): { rate: number; capped: boolean } => {
                 const wanted = Math.max(1, Math.round(medians(closed.get(t) ?? []).rps * OPEN_FRACTION));
-                return { rate: Math.min(wanted, MAX_OPEN_RPS), capped: wanted > MAX_OPEN_RPS };
+                return { rate: Math.min(wanted, options.maxRate), capped: wanted > options.maxRate };
             };
             for (let run = 1; run <= options.runs; run++) {
-                for (const t of options.targets) {
+                for (const t of targets) {
                     const s = serverOf(servers, t);
+                    focus(t);
                     const { rate } = rateOf(t);
                     const sampler = new RssSampler(s.started.pid);
                     const r = await openRun(s.base, p, rate, options.durationS);
@@ -215,7 +235,7 @@ async function main(): Promise<void> {
                     say(`  ${p.id} @${rate}/s run ${run} ${TARGETS[t].letter}: ${r.rps.toFixed(0)} req/s p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms errors ${r.errors} sender lag ${(r.maxSendLagMs ?? 0).toFixed(1)} ms`);
                 }
             }
-            for (const t of options.targets) {
+            for (const t of targets) {
                 const { rate, capped } = rateOf(t);
                 cells.push({ target: t, path: p.id, closed: closed.get(t) ?? [], open: open.get(t) ?? [], openRate: rate, openRateCapped: capped });
             }
@@ -230,6 +250,7 @@ async function main(): Promise<void> {
                 warmupS: options.warmupS,
                 connections: options.connections,
                 openFraction: OPEN_FRACTION,
+                maxOpenRps: options.maxRate,
             },
             cells,
             peakRss,
@@ -244,6 +265,7 @@ async function main(): Promise<void> {
         say(`bench: wrote ${path.relative(ROOT, path.join(workDir, "results.json"))} and results.md`);
     } finally {
         for (const s of servers.values()) {
+            resumeGroup(s.started); // a stopped process cannot act on SIGTERM
             await stop(s.started);
         }
         await services.stop();

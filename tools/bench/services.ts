@@ -14,6 +14,8 @@ export interface Services {
     readonly env: Readonly<Record<string, string>>;
     /** An endpoint id registered in Postgres, pointing at the upstream stub. */
     readonly endpointId: string;
+    /** The upstream stub's URL (the endpoint points at it). */
+    readonly upstreamUrl: string;
     stop(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startServices(): Promise<Services> {
     return {
         env,
         endpointId,
+        upstreamUrl,
         stop: async () => {
             upstream.kill("SIGTERM");
             await stopFixture();

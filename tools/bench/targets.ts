@@ -8,6 +8,9 @@
  * (b′) prod-next the same build with API_ROUTER=next: /api/* through Next's route
  *               handlers instead of the lean router, to show what the lean server buys.
  * (c)  ceiling  bare node:http answering the same JSON (tools/bench/ceiling-server.ts).
+ * (d)  proxy-ceiling bare node:http making the gateway's upstream call with the gateway's
+ *               own client and settings (tools/bench/proxy-ceiling-server.ts): the miss
+ *               path's ceiling, upstream round trip included. Measured on the miss path only.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -15,8 +18,8 @@ import path from "node:path";
 import ts from "typescript";
 import { SERVER_CPU, startPinned, Started } from "./proc";
 
-export type TargetId = "dev" | "prod" | "prod-next" | "ceiling";
-export const TARGET_IDS: readonly TargetId[] = ["dev", "prod", "prod-next", "ceiling"];
+export type TargetId = "dev" | "prod" | "prod-next" | "ceiling" | "proxy-ceiling";
+export const TARGET_IDS: readonly TargetId[] = ["dev", "prod", "prod-next", "ceiling", "proxy-ceiling"];
 
 export interface Target {
     readonly id: TargetId;
@@ -29,7 +32,13 @@ export const TARGETS: Readonly<Record<TargetId, Target>> = {
     prod: { id: "prod", letter: "b", label: "production build, lean server (image)" },
     "prod-next": { id: "prod-next", letter: "b'", label: "production build, API_ROUTER=next" },
     ceiling: { id: "ceiling", letter: "c", label: "bare node:http (ceiling)" },
+    "proxy-ceiling": { id: "proxy-ceiling", letter: "d", label: "bare node:http + same upstream call (miss ceiling)" },
 };
+
+/** Paths a target is measured on: the proxy ceiling only means something for the miss path. */
+export function measuresPath(target: TargetId, pathId: string): boolean {
+    return target !== "proxy-ceiling" || pathId === "miss";
+}
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const APP_DIR = path.join(ROOT, "app");
@@ -79,13 +88,13 @@ export function stageDevApp(dir: string): string {
 }
 
 /**
- * tools/bench/ceiling-server.ts as plain JavaScript: run under ts-node it would carry the
+ * A tools/bench server as plain JavaScript: run under ts-node it would carry the
  * TypeScript compiler in memory (~100 MiB) and its RSS would not be Node's.
  */
-function stageCeiling(workDir: string): string {
-    const source = fs.readFileSync(path.join(ROOT, "tools", "bench", "ceiling-server.ts"), "utf8");
+function stageCeiling(workDir: string, name = "ceiling-server"): string {
+    const source = fs.readFileSync(path.join(ROOT, "tools", "bench", `${name}.ts`), "utf8");
     const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-    const file = path.join(workDir, "ceiling-server.js");
+    const file = path.join(workDir, `${name}.js`);
     fs.writeFileSync(file, js.outputText);
     return file;
 }
@@ -97,6 +106,8 @@ export interface StartContext {
     readonly workDir: string;
     /** Bodies the ceiling answers with, captured from the production server. */
     readonly ceilingBodies: { readonly hit: string; readonly miss: string; readonly health: string };
+    /** The upstream stub's URL, for the proxy ceiling. */
+    readonly upstreamUrl: string;
 }
 
 export function startTarget(id: TargetId, ctx: StartContext): Started {
@@ -132,6 +143,12 @@ export function startTarget(id: TargetId, ctx: StartContext): Started {
             return startPinned(SERVER_CPU, process.execPath, [stageCeiling(ctx.workDir)], {
                 cwd: ctx.workDir,
                 env: { ...env, CEILING_BODIES: JSON.stringify(ctx.ceilingBodies) },
+                logFile,
+            });
+        case "proxy-ceiling":
+            return startPinned(SERVER_CPU, process.execPath, [stageCeiling(ctx.workDir, "proxy-ceiling-server")], {
+                cwd: ctx.workDir,
+                env: { ...env, IMAGE_DIR: path.join(ctx.workDir, "image"), UPSTREAM_URL: ctx.upstreamUrl },
                 logFile,
             });
     }

@@ -1,0 +1,77 @@
+/**
+ * The miss path's ceiling: a bare node:http server that reads the request body and makes
+ * the same upstream call the gateway makes on a cache miss — with the gateway's own
+ * upstream client (lib/upstream.js of the staged production build) and the same
+ * settings (lib/env.js reads them from the same environment) — then answers with the
+ * upstream's JSON. No Redis, no Postgres, no endpoint lookup, no JSON-RPC validation:
+ * whatever the gateway's miss path costs beyond this is ours, not Node's or the
+ * upstream round trip's.
+ *
+ * IMAGE_DIR is the staged build; UPSTREAM_URL the upstream; the rest is the app's
+ * environment contract. GET answers {"status":"ok"}.
+ */
+import http from "node:http";
+import path from "node:path";
+import type * as EnvModule from "../../app/lib/env";
+import type * as UpstreamModule from "../../app/lib/upstream";
+
+function required(name: string): string {
+    const value = process.env[name];
+    if (value === undefined || value === "") {
+        process.stderr.write(`proxy-ceiling: ${name} must be set\n`);
+        process.exit(2);
+    }
+    return value;
+}
+
+const imageDir = required("IMAGE_DIR");
+const upstreamUrl = new URL(required("UPSTREAM_URL"));
+// The build's compiled modules, so the client is byte for byte the gateway's.
+const env: typeof EnvModule = require(path.join(imageDir, "lib", "env.js"));
+const upstream: typeof UpstreamModule = require(path.join(imageDir, "lib", "upstream.js"));
+
+const config = env.readConfig(process.env);
+if (!config.ok) {
+    process.stderr.write(`${env.formatProblems(config.problems)}\n`);
+    process.exit(2);
+}
+const client = new upstream.UpstreamClient(config.config.upstream);
+const instanceId = process.env.INSTANCE_ID ?? "proxy-ceiling";
+
+function answer(res: http.ServerResponse, status: number, body: string): void {
+    res.writeHead(status, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+        "x-instance-id": instanceId,
+    });
+    res.end(body);
+}
+
+const server = http.createServer((req, res) => {
+    if (req.method === "GET") {
+        req.resume();
+        answer(res, 200, '{"status":"ok"}');
+        return;
+    }
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+        client.post(upstreamUrl, Buffer.concat(chunks).toString("utf8"), { endpointId: "bench" }).then(
+            (result) => {
+                if (result.kind === "ok") {
+                    answer(res, 200, JSON.stringify(result.body));
+                } else {
+                    answer(res, 502, JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32002, message: result.kind } }));
+                }
+            },
+            () => answer(res, 500, "{}"),
+        );
+    });
+});
+// Same keep-alive as the app's server, so neither side closes connections mid-run.
+server.keepAliveTimeout = 65_000;
+server.listen(config.config.port, config.config.hostname);
+process.on("SIGTERM", () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+});

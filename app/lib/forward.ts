@@ -14,7 +14,9 @@ export interface ForwardDeps {
     readonly url: URL;
     readonly cacheTtls: ReadonlyMap<string, number>;
     readonly cache: SharedCache;
-    readonly upstream: UpstreamClient;
+    readonly upstream: Pick<UpstreamClient, "post">;
+    /** Put in the `data` of every error this gateway answers a call with. */
+    readonly requestId?: string;
 }
 
 export interface ForwardOutcome {
@@ -32,7 +34,7 @@ interface Cacheable {
 
 export async function forwardCalls(items: readonly BatchItem[], deps: ForwardDeps): Promise<ForwardOutcome> {
     const outputs: (string | undefined)[] = items.map((item) =>
-        item.kind === "invalid" ? JSON.stringify(rpcError(item.id, RpcCode.InvalidRequest, item.message)) : undefined,
+        item.kind === "invalid" ? JSON.stringify(rpcError(item.id, RpcCode.InvalidRequest, item.message, deps.requestId)) : undefined,
     );
     const cacheable = findCacheable(items, deps);
     const cached = await deps.cache.getMany(cacheable.map((c) => c.key));
@@ -63,7 +65,7 @@ export async function forwardCalls(items: readonly BatchItem[], deps: ForwardDep
     const calls = toForward.map((index) => callAt(items, index));
     const payload = calls.map((call, i) => upstreamCall(call, toForward[i]));
     const result = await deps.upstream.post(deps.url, JSON.stringify(payload.length === 1 ? payload[0] : payload));
-    const status = answerFromUpstream(result, toForward, items, outputs);
+    const status = answerFromUpstream(result, toForward, items, outputs, deps.requestId);
     if (result.kind === "ok") {
         storeResults(cacheable, outputs, result.body, deps.cache);
     }
@@ -118,6 +120,7 @@ function answerFromUpstream(
     forwarded: readonly number[],
     items: readonly BatchItem[],
     outputs: (string | undefined)[],
+    requestId: string | undefined,
 ): number {
     if (result.kind !== "ok") {
         const [status, code, message] =
@@ -127,7 +130,7 @@ function answerFromUpstream(
         for (const index of forwarded) {
             const call = callAt(items, index);
             if (!call.notification) {
-                outputs[index] = JSON.stringify(rpcError(call.id, code, message));
+                outputs[index] = JSON.stringify(rpcError(call.id, code, message, requestId));
             }
         }
         return status;
@@ -153,7 +156,7 @@ function answerFromUpstream(
             );
         } else {
             status = 502;
-            outputs[index] = JSON.stringify(rpcError(call.id, RpcCode.UpstreamUnavailable, "Upstream returned no valid response for this call"));
+            outputs[index] = JSON.stringify(rpcError(call.id, RpcCode.UpstreamUnavailable, "Upstream returned no valid response for this call", requestId));
         }
     }
     return status;

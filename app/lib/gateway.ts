@@ -4,13 +4,13 @@
  * Order of checks, cheapest first: method, endpoint id shape, body size, JSON, request
  * shape, endpoint lookup (Redis, then Postgres), then per call: shared cache, upstream.
  */
-import { type ApiRequest, type ApiResponse, jsonResponse, readBody } from "./api";
+import { type ApiRequest, type ApiResponse, jsonResponse, readBody, type RequestTrace } from "./api";
 import type { EndpointDirectory } from "./endpoints";
 import { ENDPOINT_ID } from "./endpoints";
 import { type BatchItem, parseBody, RpcCode, rpcError } from "./jsonrpc";
 import { forwardCalls } from "./forward";
 import type { SharedCache } from "./shared-cache";
-import type { UpstreamClient } from "./upstream";
+import type { UpstreamClient, UpstreamResult } from "./upstream";
 
 export interface GatewayDeps {
     readonly instanceId: string;
@@ -21,8 +21,13 @@ export interface GatewayDeps {
 }
 
 export async function handleGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiResponse> {
-    const fail = (status: number, code: number, message: string, extra?: Record<string, string>): ApiResponse =>
-        jsonResponse(status, JSON.stringify(rpcError(null, code, message)), deps.instanceId, "BYPASS", extra);
+    const trace = req.trace;
+    const fail = (status: number, code: number, message: string, extra?: Record<string, string>): ApiResponse => {
+        if (status >= 500) {
+            trace.error = message;
+        }
+        return jsonResponse(status, JSON.stringify(rpcError(null, code, message, trace.requestId)), deps.instanceId, "BYPASS", extra);
+    };
 
     if (req.method !== "POST") {
         return fail(405, RpcCode.InvalidRequest, "Invalid Request: use POST", { allow: "POST" });
@@ -31,6 +36,7 @@ export async function handleGateway(req: ApiRequest, deps: GatewayDeps): Promise
     if (endpointId === null || !ENDPOINT_ID.test(endpointId)) {
         return fail(400, RpcCode.InvalidRequest, "Invalid Request: the endpoint query parameter must be 1–128 letters, digits, _ or -");
     }
+    trace.endpointId = endpointId;
     const body = await readBody(req);
     if (body.kind === "too-large") {
         const response = fail(413, RpcCode.InvalidRequest, "Invalid Request: the body exceeds 1 MiB (1048576 bytes)");
@@ -57,7 +63,16 @@ export async function handleGateway(req: ApiRequest, deps: GatewayDeps): Promise
     }
 
     const items: readonly BatchItem[] = parsed.kind === "single" ? [parsed.item] : parsed.items;
-    const outcome = await forwardCalls(items, { endpointId, url: endpoint.url, ...deps });
+    trace.batchSize = items.length;
+    trace.rpcMethods = items.map((item) => (item.kind === "call" ? item.call.method : "(invalid)"));
+    const outcome = await forwardCalls(items, {
+        endpointId,
+        url: endpoint.url,
+        cacheTtls: deps.cacheTtls,
+        cache: deps.cache,
+        upstream: timed(deps.upstream, trace),
+        requestId: trace.requestId,
+    });
     const present = outcome.outputs.filter((o): o is string => o !== undefined);
     if (present.length === 0) {
         // Only notifications: JSON-RPC says nothing is returned.
@@ -65,4 +80,21 @@ export async function handleGateway(req: ApiRequest, deps: GatewayDeps): Promise
     }
     const text = parsed.kind === "single" ? present[0] : `[${present.join(",")}]`;
     return jsonResponse(outcome.status, text, deps.instanceId, outcome.cache);
+}
+
+/** The upstream client, recording the exchange's host, time and outcome on the trace. */
+function timed(client: Pick<UpstreamClient, "post">, trace: RequestTrace): Pick<UpstreamClient, "post"> {
+    return {
+        async post(url: URL, payload: string): Promise<UpstreamResult> {
+            const started = performance.now();
+            const result = await client.post(url, payload);
+            trace.upstream = {
+                host: url.host,
+                ms: performance.now() - started,
+                outcome: result.kind,
+                detail: result.kind === "unavailable" ? result.detail : result.kind === "timeout" ? "upstream timed out" : undefined,
+            };
+            return result;
+        },
+    };
 }

@@ -42,11 +42,12 @@ export const MAX_BATCH = 500;
 export interface RpcErrorResponse {
     readonly jsonrpc: "2.0";
     readonly id: JsonRpcId;
-    readonly error: { readonly code: number; readonly message: string };
+    readonly error: { readonly code: number; readonly message: string; readonly data?: { readonly requestId: string } };
 }
 
-export function rpcError(id: JsonRpcId, code: number, message: string): RpcErrorResponse {
-    return { jsonrpc: "2.0", id, error: { code, message } };
+/** `requestId` goes into the error's `data`, so a client can quote it and an operator find the request's log lines. */
+export function rpcError(id: JsonRpcId, code: number, message: string, requestId?: string): RpcErrorResponse {
+    return requestId === undefined ? { jsonrpc: "2.0", id, error: { code, message } } : { jsonrpc: "2.0", id, error: { code, message, data: { requestId } } };
 }
 
 export function parseBody(text: string): ParsedBody {

@@ -11,6 +11,7 @@ import { createPool, SchemaState } from "./db";
 import { EndpointDirectory } from "./endpoints";
 import { type AppConfig, formatProblems, readConfig } from "./env";
 import { errorMessage, log } from "./log";
+import { createObservability, type Observability } from "./observe";
 import { SharedCache } from "./shared-cache";
 import { UpstreamClient } from "./upstream";
 
@@ -24,6 +25,8 @@ export interface Runtime {
     readonly endpoints: EndpointDirectory;
     readonly upstream: UpstreamClient;
     readonly schema: SchemaState;
+    /** Access log and metrics. */
+    readonly obs: Observability;
     /** Set on SIGTERM: readiness fails, responses close their connections. */
     draining: boolean;
     close(): Promise<void>;
@@ -36,6 +39,8 @@ export class ConfigError extends Error {}
 
 export function createRuntime(config: AppConfig, appDir: string): Runtime {
     const pool = createPool(config.pg, config.instanceId);
+    // First: it configures the logger every later line goes through.
+    const obs = createObservability(config, pool);
     const cache = new SharedCache(config.redis);
     const upstream = new UpstreamClient(config.upstreamTimeoutMs);
     const schema = new SchemaState(pool);
@@ -49,9 +54,11 @@ export function createRuntime(config: AppConfig, appDir: string): Runtime {
         endpoints: new EndpointDirectory(pool, cache, config.endpointCacheTtlS, config.endpointMemoMs),
         upstream,
         schema,
+        obs,
         draining: false,
         async close() {
             schema.stop();
+            obs.close();
             upstream.close();
             const results = await Promise.allSettled([pool.end(), cache.close()]);
             for (const r of results) {

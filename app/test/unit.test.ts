@@ -29,6 +29,13 @@ describe("environment contract", () => {
         assert.equal(r.config.cacheTtls.get("eth_chainId"), 3600);
         assert.equal(r.config.cacheTtls.get("eth_blockNumber"), 1);
         assert.equal(r.config.apiRouter, "lean");
+        assert.deepEqual(r.config.observability, {
+            logLevel: "info",
+            accessLogMaxPerS: 100,
+            metricsFlushS: 60,
+            service: "webfleet-gateway",
+            ecsMetadataUri: undefined,
+        });
     });
 
     const bad: [string, string | undefined, RegExp][] = [
@@ -54,6 +61,12 @@ describe("environment contract", () => {
         ["SHUTDOWN_TIMEOUT_MS", "-1", /integer from 100/],
         ["UPSTREAM_TIMEOUT_MS", "fast", /integer from 100/],
         ["API_ROUTER", "express", /one of lean, next/],
+        ["LOG_LEVEL", "debug", /one of info, warn, error, silent/],
+        ["ACCESS_LOG_MAX_PER_S", "-5", /integer from 0 to 100000/],
+        ["ACCESS_LOG_MAX_PER_S", "lots", /integer from 0 to 100000/],
+        ["METRICS_FLUSH_S", "3601", /integer from 0 to 3600/],
+        ["METRICS_SERVICE", "has space", /letters, digits/],
+        ["ECS_CONTAINER_METADATA_URI_V4", "169.254.170.2/v4/x", /http:\/\/ URL/],
     ];
     for (const [name, value, allowed] of bad) {
         it(`rejects ${name}=${JSON.stringify(value)} and names it`, () => {

@@ -40,6 +40,8 @@ export interface Settings {
     /** Reuse this VPC and its subnets instead of creating one (azCount and natGatewayPerAz then do not apply). */
     readonly existingVpc: ExistingVpc | undefined;
     readonly logRetentionDays: number;
+    /** E-mail addresses subscribed to the alarm topic (empty: nobody is, until someone subscribes). */
+    readonly alarmEmails: readonly string[];
     readonly certificateArn: string | undefined;
     readonly deletionProtection: boolean;
     readonly db: {
@@ -94,6 +96,7 @@ export const PROJECT_KEYS = [
     "publicSubnetIds",
     "privateSubnetIds",
     "logRetentionDays",
+    "alarmEmail",
     "certificateArn",
     "deletionProtection",
     "dbInstanceClass",
@@ -116,6 +119,7 @@ export type ProjectKey = (typeof PROJECT_KEYS)[number];
 export const OPTIONAL_KEYS: readonly ProjectKey[] = [
     "maxReplicas",
     "certificateArn",
+    "alarmEmail",
     "dbMaxConnections",
     "vpcId",
     "publicSubnetIds",
@@ -217,7 +221,7 @@ class Reader {
             return this.fail(key, v, `must be ${allowed}, comma-separated; not: ${bad.map((b) => JSON.stringify(b)).join(", ")}.`);
         }
         if (new Set(ids).size !== ids.length) {
-            return this.fail(key, v, "lists a subnet twice.");
+            return this.fail(key, v, `lists ${ids.find((id, i) => ids.indexOf(id) !== i)} twice.`);
         }
         return ids;
     }
@@ -237,6 +241,7 @@ const DB_CLASS_RE = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
 const CACHE_NODE_RE = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
 const VPC_ID_RE = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const SUBNET_ID_RE = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const EMAIL_RE = /^(?=.{3,254}$)[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const APP_PATH_RE = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\/-]+$/;
 
 export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsResult {
@@ -257,6 +262,9 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
     const publicSubnetIds = r.idList("publicSubnetIds", SUBNET_ID_RE, "subnet ids like subnet-0123456789abcdef0");
     const privateSubnetIds = r.idList("privateSubnetIds", SUBNET_ID_RE, "subnet ids like subnet-0123456789abcdef0");
     const logRetentionDays = r.oneOf("logRetentionDays", LOG_RETENTION_DAYS);
+    // SNS email endpoints: plain addresses; a typo would create a subscription nobody can confirm.
+    const alarmEmails = r.idList("alarmEmail", EMAIL_RE, "e-mail addresses like ops@example.com (at most 10)");
+    if (alarmEmails !== undefined && alarmEmails.length > 10) r.fail("alarmEmail", alarmEmails.join(","), "must list at most 10 addresses.");
     const certificateArn = r.pattern(
         "certificateArn",
         CERT_ARN_RE,
@@ -377,6 +385,7 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
         cacheMultiAz === undefined ||
         publicSubnetIds === undefined ||
         privateSubnetIds === undefined ||
+        alarmEmails === undefined ||
         r.problems.length > 0
     ) {
         return { ok: false, problems: r.problems };
@@ -413,6 +422,7 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
             natGatewayPerAz,
             existingVpc: vpcId === undefined ? undefined : { vpcId, publicSubnetIds, privateSubnetIds },
             logRetentionDays,
+            alarmEmails,
             certificateArn,
             deletionProtection,
             db: {

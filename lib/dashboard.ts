@@ -133,7 +133,7 @@ export function dashboardBody(input: DashboardInput): DashboardBody {
         { title: "Latency p99 per task, ms (EMF)", stat: "Maximum", metrics: [perTask(svc, TASK_METRICS.latencyP99, "Maximum", "p99task", "")] },
         // Row 3: what the tasks report about their work.
         {
-            title: "Shared cache hit ratio, % of cacheable lookups (EMF)",
+            title: "Shared cache hit ratio, % (EMF)",
             stat: "Sum",
             metrics: [
                 [{ expression: "100 * hits / (hits + misses)", id: "ratio", label: "hit ratio %" }],
@@ -168,7 +168,7 @@ export function dashboardBody(input: DashboardInput): DashboardBody {
             yAxis: { left: { min: 0 } },
         },
         {
-            title: "Pool per task: in use and waiting vs DB_POOL_MAX (EMF)",
+            title: "Pool per task vs DB_POOL_MAX (EMF)",
             stat: "Maximum",
             metrics: [perTask(svc, TASK_METRICS.poolInUse, "Maximum", "inuse", ""), perTask(svc, TASK_METRICS.poolWaiting, "Maximum", "waiting", "")],
             annotations: { horizontal: [{ label: `DB_POOL_MAX ${input.poolPerTask}`, value: input.poolPerTask, color: RED }] },

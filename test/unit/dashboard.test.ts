@@ -25,7 +25,7 @@ describe("dashboard body (lib/dashboard)", () => {
 
     it("has the widgets the issue lists", () => {
         const titles = body.widgets.map((w) => w.properties.title.toLowerCase());
-        for (const needle of ["requests per minute (alb)", "p95 / p99", "5xx", "healthy tasks", "requests per task", "latency p99 per task", "cache hit ratio", "postgresql connections", "redis engine cpu", "redis memory", "redis evictions", "rds cpu % and free storage", "task cpu and memory"]) {
+        for (const needle of ["requests per minute (alb)", "p95 / p99", "5xx", "healthy tasks", "requests per task", "latency p99 per task", "cache hit ratio", "pool per task", "postgresql connections", "redis engine cpu", "redis memory", "redis evictions", "rds cpu % and free storage", "task cpu and memory"]) {
             assert.ok(titles.some((t) => t.includes(needle)), `no widget for ${needle}`);
         }
     });

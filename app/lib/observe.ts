@@ -49,6 +49,9 @@ export function createObservability(config: AppConfig, pool: Pool): Observabilit
         writeMetricLine,
     );
     metrics.start(o.metricsFlushS * 1000);
+    // Off means off: nothing is collected that would never be written.
+    const metering = o.metricsFlushS > 0;
+    const accessLogging = o.logLevel !== "silent";
     if (o.ecsMetadataUri !== undefined) {
         void fetchTaskId(o.ecsMetadataUri).then((id) => {
             if (id === undefined) {
@@ -68,13 +71,16 @@ export function createObservability(config: AppConfig, pool: Pool): Observabilit
         observe(req, out, ms) {
             const t = req.trace;
             const cache = cacheStatus(out.headers["x-cache"]);
-            if (t.path === METERED_PATH) {
+            if (metering && t.path === METERED_PATH) {
                 metrics.record({
                     status: out.status,
                     ms,
                     cache,
                     upstream: t.upstream === undefined ? undefined : { host: t.upstream.host, outcome: t.upstream.outcome },
                 });
+            }
+            if (!accessLogging) {
+                return;
             }
             access.record({
                 requestId: t.requestId,

@@ -80,12 +80,17 @@ export function cell(result: BenchResult, target: TargetId, path: PathId): CellR
 }
 
 /** b/a and b/c of the closed-loop median req/s for one path, NaN when a side is missing. */
-export function ratios(result: BenchResult, path: PathId): { bOverA: number; bOverC: number; bOverBNext: number } {
+export function ratios(result: BenchResult, path: PathId): { bOverA: number; bOverC: number; bOverBNext: number; bOverBQuiet: number } {
     const rps = (t: TargetId): number => {
         const c = cell(result, t, path);
         return c === undefined ? Number.NaN : medians(c.closed).rps;
     };
-    return { bOverA: rps("prod") / rps("dev"), bOverC: rps("prod") / rps("ceiling"), bOverBNext: rps("prod") / rps("prod-next") };
+    return {
+        bOverA: rps("prod") / rps("dev"),
+        bOverC: rps("prod") / rps("ceiling"),
+        bOverBNext: rps("prod") / rps("prod-next"),
+        bOverBQuiet: rps("prod") / rps("prod-quiet"),
+    };
 }
 
 const fmt = {
@@ -117,11 +122,11 @@ export function markdown(result: BenchResult, paths: readonly PathId[], targets:
         }
     }
     lines.push("");
-    lines.push("| path | b/a (prod ÷ next dev) | b/c (prod ÷ bare node:http) | b/b′ (lean ÷ Next route handlers) |");
-    lines.push("|---|--:|--:|--:|");
+    lines.push("| path | b/a (prod ÷ next dev) | b/c (prod ÷ bare node:http) | b/b′ (lean ÷ Next route handlers) | b/b0 (logging+metrics on ÷ off) |");
+    lines.push("|---|--:|--:|--:|--:|");
     for (const p of paths) {
         const r = ratios(result, p);
-        lines.push(`| ${p} | ${fmt.ratio(r.bOverA)} | ${fmt.pct(r.bOverC)} | ${fmt.ratio(r.bOverBNext)} |`);
+        lines.push(`| ${p} | ${fmt.ratio(r.bOverA)} | ${fmt.pct(r.bOverC)} | ${fmt.ratio(r.bOverBNext)} | ${fmt.pct(r.bOverBQuiet)} |`);
     }
     lines.push("");
     lines.push("| server | RSS after warm-up | peak RSS under load |");

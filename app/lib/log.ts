@@ -52,10 +52,13 @@ export function buildLogger(level: LogLevelSetting, bindings: LogBindings, out: 
     );
 }
 
-// Synchronous writes: a task killed right after an error line must not lose it, and
-// access lines are rate-limited (lib/access-log.ts), so the syscalls stay few.
-const stdout = pino.destination({ dest: 1, sync: true });
-const stderr = pino.destination({ dest: 2, sync: true });
+// Node's own stdout/stderr, as before pino: synchronous for files and pipes on Linux
+// (libuv), so a task killed right after an error line does not lose it, and a slow log
+// reader blocks a write only until the pipe drains. (pino.destination's sync mode instead
+// sleeps 100 ms on EAGAIN, which stalled every request under a slow reader.) Access lines
+// are rate-limited (lib/access-log.ts), so the writes stay few.
+const stdout: DestinationStream = process.stdout;
+const stderr: DestinationStream = process.stderr;
 
 let settings: { level: LogLevelSetting; bindings: LogBindings } = {
     level: "info",

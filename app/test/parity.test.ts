@@ -9,7 +9,7 @@ import { type Reply, request } from "../local/http";
 import { freePort } from "../local/ports";
 
 /** Headers the gateway sets; anything else (date, keep-alive, Next's vary) is transport. */
-const OWN_HEADERS = ["content-type", "cache-control", "x-cache", "x-instance-id", "allow"];
+const OWN_HEADERS = ["content-type", "cache-control", "x-cache", "x-instance-id", "x-request-id", "allow"];
 
 function normalise(reply: Reply): { status: number; headers: Record<string, string | undefined>; body: unknown } {
     const headers: Record<string, string | undefined> = {};
@@ -73,8 +73,11 @@ describe("parity: lean server vs Next route handlers", function () {
     ];
     for (const [name, method, path, body] of cases) {
         it(`${name}: same status, body and headers`, async () => {
-            const a = normalise(await request(lean.port, method, path(), body));
-            const b = normalise(await request(viaNext.port, method, path(), body));
+            // One request id for both, so error data and x-request-id compare equal too.
+            const headers = { "x-request-id": `parity-${name.replace(/[^A-Za-z0-9]+/g, "-")}` };
+            const a = normalise(await request(lean.port, method, path(), body, { headers }));
+            const b = normalise(await request(viaNext.port, method, path(), body, { headers }));
+            assert.equal(a.headers["x-request-id"], headers["x-request-id"]);
             assert.deepEqual(b, a);
         });
     }
@@ -83,8 +86,9 @@ describe("parity: lean server vs Next route handlers", function () {
         const [ea, eb] = [uniqueId("parity_c"), uniqueId("parity_c")];
         await Promise.all([addEndpoint(ea, fixture().upstream.url), addEndpoint(eb, fixture().upstream.url)]);
         const call = '{"jsonrpc":"2.0","id":3,"method":"eth_chainId"}';
-        const a = normalise(await request(lean.port, "POST", `/api/gateway?endpoint=${ea}`, call));
-        const b = normalise(await request(viaNext.port, "POST", `/api/gateway?endpoint=${eb}`, call));
+        const headers = { "x-request-id": "parity-cacheable" };
+        const a = normalise(await request(lean.port, "POST", `/api/gateway?endpoint=${ea}`, call, { headers }));
+        const b = normalise(await request(viaNext.port, "POST", `/api/gateway?endpoint=${eb}`, call, { headers }));
         assert.equal(a.headers["x-cache"], "MISS");
         assert.deepEqual(b, a);
     });

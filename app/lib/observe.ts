@@ -33,7 +33,7 @@ function roundMs(ms: number): number {
     return Math.round(ms * 100) / 100;
 }
 
-export function createObservability(config: AppConfig, pool: Pool): Observability {
+export function createObservability(config: AppConfig, pool: Pick<Pool, "totalCount" | "idleCount" | "waitingCount">): Observability {
     const o = config.observability;
     let task = fallbackTaskId();
     configureLogging(o.logLevel, { service: o.service, task });

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccessLogs } from "./components/access-logs";
 import { Alarms } from "./components/alarms";
 import { Cache, CACHE_PORT } from "./components/cache";
+import { Dashboard } from "./components/dashboard";
 import { Database, DB_PORT, DB_USERNAME } from "./components/database";
 import { DomainCertificate } from "./components/domain-certificate";
 import { Network } from "./components/network";
@@ -17,8 +18,9 @@ import { WebImage } from "./components/web-image";
 import { WebService } from "./components/web-service";
 import { loadConfig, PROJECT_DIR } from "./config";
 import { planThisUp } from "./deployed";
-import { APP_PORT, AppEnvName, AppSecretName, HEALTH_CHECK_PATH } from "./lib/app-contract";
+import { ACCESS_LOG_MAX_PER_SECOND, APP_PORT, AppEnvName, AppSecretName, HEALTH_CHECK_PATH, METRICS_FLUSH_SECONDS } from "./lib/app-contract";
 import { sourceHash } from "./lib/app-version";
+import { freeStorageAlarmBytes } from "./lib/dashboard";
 import { edgeWarnings, servesHttps } from "./lib/edge";
 import { databaseName, resourcePrefix } from "./lib/names";
 import { SHUTDOWN } from "./lib/shutdown";
@@ -99,6 +101,10 @@ const environment: Record<AppEnvName, pulumi.Input<string>> = {
     REDIS_URL: pulumi.interpolate`rediss://${cache.primaryEndpoint}:${CACHE_PORT}`,
     SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN.appShutdownMs),
     APP_VERSION: appVersion,
+    // The `Service` dimension of the tasks' metrics; the dashboard graphs the same value.
+    METRICS_SERVICE: prefix,
+    METRICS_FLUSH_S: String(METRICS_FLUSH_SECONDS),
+    ACCESS_LOG_MAX_PER_S: String(ACCESS_LOG_MAX_PER_SECOND),
 };
 const secrets: Record<AppSecretName, pulumi.Input<string>> = {
     PGPASSWORD: database.passwordSecretArn,
@@ -152,6 +158,29 @@ const alarms = new Alarms(`${prefix}-alarms`, {
     dbInstanceId: database.instanceId,
     // Nearing the budget: 90 % of what the plan allows at its peak.
     dbConnectionsThreshold: plan.peakConnections.apply((peak) => Math.floor(peak * 0.9)),
+    clusterName: web.clusterName,
+    serviceName: web.serviceName,
+    cacheClusterIds: cache.memberClusterIds,
+    cacheClusterCount: cache.clusterCount,
+    freeStorageThresholdBytes: freeStorageAlarmBytes(settings.dbAllocatedStorageGb),
+    alarmEmails: settings.alarmEmail,
+});
+
+const dashboard = new Dashboard(`${prefix}-dashboard`, {
+    dashboardName: prefix,
+    region: settings.region,
+    metricsService: prefix,
+    albArnSuffix: web.albArnSuffix,
+    targetGroupArnSuffix: web.targetGroupArnSuffix,
+    clusterName: web.clusterName,
+    serviceName: web.serviceName,
+    dbInstanceId: database.instanceId,
+    cacheClusterIds: cache.memberClusterIds,
+    replicas: settings.replicas,
+    maxReplicas: settings.maxReplicas,
+    peakConnections: plan.peakConnections,
+    dbMaxConnections: plan.dbMaxConnections,
+    poolPerTask: plan.poolPerTask,
 });
 
 /** Public URL of the fleet. */
@@ -166,5 +195,7 @@ export const clusterName = web.clusterName;
 export const serviceName = web.serviceName;
 export const dbEndpoint = pulumi.interpolate`${database.address}:${database.port}`;
 export const cacheEndpoint = pulumi.interpolate`${cache.primaryEndpoint}:${CACHE_PORT}`;
-/** Subscribe to this SNS topic to receive the fleet's alarms. */
+/** Subscribe to this SNS topic to receive the fleet's alarms (alarmEmail does so for e-mail). */
 export const alarmTopicArn = alarms.topicArn;
+/** The fleet's CloudWatch dashboard. */
+export const dashboardUrl = dashboard.url;

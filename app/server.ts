@@ -26,12 +26,13 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import type { NextConfig } from "next";
-import { type ApiRequest, type ApiResponse, apiHeaders } from "./lib/api";
+import { type ApiRequest, type ApiResponse, apiHeaders, newTrace } from "./lib/api";
 import { maybeGzip } from "./lib/compress";
 import { type AppConfig, formatProblems, readConfig } from "./lib/env";
 import { cameOverHttps, HSTS_HEADER, HSTS_VALUE } from "./lib/hsts";
 import { errorMessage, log } from "./lib/log";
-import { API_ROUTES, runRoute } from "./lib/routes";
+import { type RequestIds, requestIds } from "./lib/request-id";
+import { API_ROUTES, REQUEST_ID_HEADER, runRoute } from "./lib/routes";
 import { createRuntime, type Runtime } from "./lib/runtime";
 
 const APP_DIR = __dirname;
@@ -86,12 +87,14 @@ async function start(config: AppConfig): Promise<void> {
         }
         const url = req.url ?? "/";
         const q = url.indexOf("?");
-        const route = lean ? API_ROUTES.get(q === -1 ? url : url.slice(0, q)) : undefined;
+        const pathname = q === -1 ? url : url.slice(0, q);
+        const route = lean ? API_ROUTES.get(pathname) : undefined;
+        const ids = requestIds(req.headers["x-amzn-trace-id"], req.headers[REQUEST_ID_HEADER]);
         if (route !== undefined) {
-            serveApi(route, toApiRequest(req, res, q === -1 ? "" : url.slice(q + 1)), rt, res).catch((error: unknown) => {
+            serveApi(route, toApiRequest(req, res, pathname, q === -1 ? "" : url.slice(q + 1), ids), rt, res).catch((error: unknown) => {
                 // Only writing the response can fail here (runRoute catches the rest); an
                 // unhandled rejection would take the whole task down, so drop this socket.
-                log("error", "failed to write API response", { error: errorMessage(error) });
+                log("error", "failed to write API response", { error: errorMessage(error), requestId: ids.requestId });
                 res.destroy();
             });
             return;
@@ -100,8 +103,9 @@ async function start(config: AppConfig): Promise<void> {
         // Stops browsers from sniffing a page or asset into something else (API answers
         // carry the same header from jsonResponse).
         res.setHeader("x-content-type-options", "nosniff");
+        res.setHeader(REQUEST_ID_HEADER, ids.requestId);
         handleNext(req, res).catch((error: unknown) => {
-            log("error", "next request handler failed", { error: errorMessage(error) });
+            log("error", "next request handler failed", { error: errorMessage(error), requestId: ids.requestId, path: pathname });
             if (!res.headersSent) {
                 res.writeHead(500, { "content-type": "text/plain" });
             }
@@ -139,11 +143,12 @@ async function start(config: AppConfig): Promise<void> {
     process.on("SIGINT", onSignal);
 }
 
-function toApiRequest(req: http.IncomingMessage, res: http.ServerResponse, search: string): ApiRequest {
+function toApiRequest(req: http.IncomingMessage, res: http.ServerResponse, pathname: string, search: string, ids: RequestIds): ApiRequest {
     const length = req.headers["content-length"];
     let clientGone: AbortController | undefined;
     return {
         method: req.method ?? "GET",
+        trace: newTrace(pathname, ids),
         search,
         contentLength: length === undefined ? undefined : Number(length),
         body: req,

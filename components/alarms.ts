@@ -7,14 +7,30 @@ export interface AlarmsArgs {
     readonly dbInstanceId: pulumi.Input<string>;
     /** Alarm when the database holds more connections than this (a share of the budget this `up` sets). */
     readonly dbConnectionsThreshold: pulumi.Input<number>;
+    readonly clusterName: pulumi.Input<string>;
+    readonly serviceName: pulumi.Input<string>;
+    /** The cache's member clusters; ElastiCache reports memory and evictions per cluster. */
+    readonly cacheClusterIds: pulumi.Input<string[]>;
+    /** How many member clusters there are (decides how many alarms exist, so it must be a plain number). */
+    readonly cacheClusterCount: number;
+    /** Alarm when RDS has less free storage than this many bytes. */
+    readonly freeStorageThresholdBytes: number;
+    /** Addresses subscribed to the topic (each must confirm the subscription e-mail AWS sends). */
+    readonly alarmEmails?: readonly string[];
     /** 5xx responses per minute that count as an incident. */
     readonly errorsPerMinute?: number;
+    /** ALB p99 target response time, in seconds, that counts as slow. @default 1 */
+    readonly latencyP99Seconds?: number;
 }
 
+type AlarmSpec = Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions">;
+
 /**
- * CloudWatch alarms for what breaks a fleet: 5xx from the ALB or the tasks, targets
- * failing health checks, and database connections nearing the budget. They notify an SNS
- * topic; subscribe your pager or e-mail to `alarmTopicArn`.
+ * CloudWatch alarms for what breaks a fleet: 5xx from the ALB or the tasks, slow answers,
+ * targets failing health checks, tasks short of CPU or memory, database connections
+ * nearing the budget or storage running out, Redis memory full or evicting. Every alarm
+ * notifies one SNS topic (on alarm and on recovery); `alarmEmails` subscribe to it, and
+ * so can a pager (`alarmTopicArn`).
  */
 export class Alarms extends pulumi.ComponentResource {
     /** SNS topic every alarm notifies. */
@@ -23,55 +39,109 @@ export class Alarms extends pulumi.ComponentResource {
     constructor(name: string, args: AlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webfleet:ops:Alarms", name, {}, opts);
         const topic = new aws.sns.Topic(`${name}-topic`, {}, { parent: this });
+        (args.alarmEmails ?? []).forEach((email, i) => {
+            new aws.sns.TopicSubscription(`${name}-email-${i}`, { topic: topic.arn, protocol: "email", endpoint: email }, { parent: this });
+        });
         const errors = args.errorsPerMinute ?? 10;
+        const latency = args.latencyP99Seconds ?? 1;
         const actions = [topic.arn];
-        const alarm = (role: string, spec: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions">): void => {
+        const alarm = (role: string, spec: AlarmSpec): void => {
             new aws.cloudwatch.MetricAlarm(`${name}-${role}`, { ...spec, alarmActions: actions, okActions: actions }, { parent: this });
         };
-
-        // ALB metrics over 3 one-minute periods; no traffic (missing data) is not an incident.
-        const albAlarm = (role: string, metricName: string, description: string, spec: Pick<aws.cloudwatch.MetricAlarmArgs, "dimensions" | "statistic" | "threshold">): void =>
+        /** `evaluationPeriods` one-minute periods above `threshold`; no data is not an incident unless said. */
+        const above = (role: string, namespace: string, metricName: string, description: string, spec: Pick<AlarmSpec, "dimensions" | "threshold"> & Partial<AlarmSpec>): void =>
             alarm(role, {
-                ...spec,
                 alarmDescription: description,
-                namespace: "AWS/ApplicationELB",
+                namespace,
                 metricName,
+                statistic: spec.extendedStatistic === undefined ? "Maximum" : undefined,
                 period: 60,
                 evaluationPeriods: 3,
                 comparisonOperator: "GreaterThanThreshold",
                 treatMissingData: "notBreaching",
+                ...spec,
             });
         const targetGroup = { LoadBalancer: args.albArnSuffix, TargetGroup: args.targetGroupArnSuffix };
+        const service = { ClusterName: args.clusterName, ServiceName: args.serviceName };
+        const db = { DBInstanceIdentifier: args.dbInstanceId };
 
-        albAlarm("alb-5xx", "HTTPCode_ELB_5XX_Count", `The load balancer returned more than ${errors} 5xx per minute (no healthy target, or timeouts).`, {
+        above("alb-5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", `The load balancer returned more than ${errors} 5xx per minute (no healthy target, or timeouts).`, {
             dimensions: { LoadBalancer: args.albArnSuffix },
             statistic: "Sum",
             threshold: errors,
         });
-        albAlarm("task-5xx", "HTTPCode_Target_5XX_Count", `Tasks returned more than ${errors} 5xx per minute.`, {
+        above("task-5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", `Tasks returned more than ${errors} 5xx per minute.`, {
             dimensions: targetGroup,
             statistic: "Sum",
             threshold: errors,
         });
-        albAlarm("unhealthy", "UnHealthyHostCount", "At least one task has failed the /api/health check for 3 minutes.", {
+        above("unhealthy", "AWS/ApplicationELB", "UnHealthyHostCount", "At least one task has failed the /api/health check for 3 minutes.", {
             dimensions: targetGroup,
-            statistic: "Maximum",
             threshold: 0,
         });
-        alarm("db-connections", {
-            alarmDescription: pulumi.interpolate`PostgreSQL holds more than ${args.dbConnectionsThreshold} connections: nearing the connection budget (look for connections from outside the fleet, or a leak).`,
-            namespace: "AWS/RDS",
-            metricName: "DatabaseConnections",
-            dimensions: { DBInstanceIdentifier: args.dbInstanceId },
-            statistic: "Maximum",
-            period: 60,
+        above("latency-p99", "AWS/ApplicationELB", "TargetResponseTime", `p99 response time above ${latency} s for 5 minutes (dashboard: per-task latency, upstream errors).`, {
+            dimensions: { LoadBalancer: args.albArnSuffix },
+            extendedStatistic: "p99",
+            threshold: latency,
             evaluationPeriods: 5,
-            threshold: args.dbConnectionsThreshold,
-            comparisonOperator: "GreaterThanThreshold",
+        });
+        above("task-cpu", "AWS/ECS", "CPUUtilization", "The tasks average above 80 % CPU for 5 minutes: add replicas (or maxReplicas).", {
+            dimensions: service,
+            statistic: "Average",
+            threshold: 80,
+            evaluationPeriods: 5,
+        });
+        above("task-memory", "AWS/ECS", "MemoryUtilization", "The tasks average above 85 % of their memory for 5 minutes: raise `memory`, or look for a leak.", {
+            dimensions: service,
+            statistic: "Average",
+            threshold: 85,
+            evaluationPeriods: 5,
+        });
+        above(
+            "db-connections",
+            "AWS/RDS",
+            "DatabaseConnections",
+            "PostgreSQL holds more than 90 % of the connections this `up`'s plan allows at its peak: nearing the " +
+                "connection budget (look for connections from outside the fleet, or a leak).",
+            { dimensions: db, threshold: args.dbConnectionsThreshold, evaluationPeriods: 5, treatMissingData: "missing" },
+        );
+        alarm("db-storage", {
+            alarmDescription: `RDS has less than ${Math.round(args.freeStorageThresholdBytes / 1024 ** 3)} GiB free and storage autoscaling has not caught up (or is at its maximum).`,
+            namespace: "AWS/RDS",
+            metricName: "FreeStorageSpace",
+            dimensions: db,
+            statistic: "Minimum",
+            period: 300,
+            evaluationPeriods: 2,
+            threshold: args.freeStorageThresholdBytes,
+            comparisonOperator: "LessThanThreshold",
             treatMissingData: "missing",
         });
+        for (let i = 0; i < args.cacheClusterCount; i += 1) {
+            const cluster = { CacheClusterId: pulumi.output(args.cacheClusterIds).apply((ids) => memberAt(ids, i)) };
+            above(`redis-memory-${i}`, "AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "Redis uses more than 85 % of maxmemory: it will start evicting; use a larger cacheNodeType.", {
+                dimensions: cluster,
+                threshold: 85,
+                evaluationPeriods: 5,
+            });
+            above(`redis-evictions-${i}`, "AWS/ElastiCache", "Evictions", "Redis evicted more than 100 keys a minute for 5 minutes: the cache is too small for its working set.", {
+                dimensions: cluster,
+                statistic: "Sum",
+                threshold: 100,
+                evaluationPeriods: 5,
+            });
+        }
 
         this.topicArn = topic.arn;
         this.registerOutputs({ topicArn: this.topicArn });
     }
+}
+
+/** Member clusters in a stable order (`<group>-001`, `<group>-002`); a missing one is a bug, not a silent no-op. */
+function memberAt(ids: readonly string[], i: number): string {
+    const sorted = [...ids].sort();
+    if (i >= sorted.length) {
+        throw new Error(`the cache has ${sorted.length} member cluster(s); expected at least ${i + 1}`);
+    }
+    return sorted[i];
 }

@@ -35,6 +35,10 @@ export class Cache extends pulumi.ComponentResource {
     public readonly authTokenSecretArn: pulumi.Output<string>;
     /** The replication group id (for alarms and the console). */
     public readonly replicationGroupId: pulumi.Output<string>;
+    /** The group's member clusters (`<group>-001`, …), the CacheClusterId CloudWatch reports under. */
+    public readonly memberClusterIds: pulumi.Output<string[]>;
+    /** How many member clusters (nodes) the group has: known at preview, unlike their ids. */
+    public readonly clusterCount: number;
 
     constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webfleet:data:Cache", name, {}, opts);
@@ -51,6 +55,7 @@ export class Cache extends pulumi.ComponentResource {
         }, { parent: this });
 
         const engine = ENGINES[args.engine];
+        const clusterCount = args.multiAz ? 2 : 1;
         const group = new aws.elasticache.ReplicationGroup(`${name}-rg`, {
             description: "webfleet shared cache",
             engine: args.engine,
@@ -59,7 +64,7 @@ export class Cache extends pulumi.ComponentResource {
             nodeType: args.nodeType,
             port: CACHE_PORT,
             // Failover and Multi-AZ need at least 2 nodes.
-            numCacheClusters: args.multiAz ? 2 : 1,
+            numCacheClusters: clusterCount,
             automaticFailoverEnabled: args.multiAz,
             multiAzEnabled: args.multiAz,
             transitEncryptionEnabled: true, // an auth token requires TLS
@@ -75,7 +80,10 @@ export class Cache extends pulumi.ComponentResource {
         this.primaryEndpoint = group.primaryEndpointAddress;
         this.authTokenSecretArn = token.secretArn;
         this.replicationGroupId = group.id;
+        this.memberClusterIds = group.memberClusters;
+        this.clusterCount = clusterCount;
         this.registerOutputs({
+            memberClusterIds: this.memberClusterIds,
             primaryEndpoint: this.primaryEndpoint,
             authTokenSecretArn: this.authTokenSecretArn,
             replicationGroupId: this.replicationGroupId,

@@ -23,6 +23,9 @@ export const APP_ENV_NAMES = [
     "REDIS_URL",
     "SHUTDOWN_TIMEOUT_MS",
     "APP_VERSION",
+    "METRICS_SERVICE",
+    "METRICS_FLUSH_S",
+    "ACCESS_LOG_MAX_PER_S",
 ] as const;
 
 /**
@@ -34,6 +37,15 @@ export const APP_ENV_NAMES = [
  * - CORS_ORIGINS: comma-separated origins, or `*`; unset or empty = CORS off.
  */
 export const APP_OPTIONAL_ENV_NAMES = ["RPC_MAX_BATCH", "RPC_MAX_BODY_BYTES", "CORS_ORIGINS"] as const;
+
+/**
+ * Observability settings the program gives every task. Metrics are flushed once a
+ * minute, CloudWatch's standard resolution; access lines are capped per task per
+ * second (the rest are counted in one summary line a second), so 2,000 req/s over 4
+ * tasks writes at most ~400 access lines/s fleet-wide instead of 2,000.
+ */
+export const METRICS_FLUSH_SECONDS = 60;
+export const ACCESS_LOG_MAX_PER_SECOND = 100;
 
 /** Variables injected from Secrets Manager through ECS `secrets`, never plain env. */
 export const APP_SECRET_NAMES = ["PGPASSWORD", "REDIS_AUTH_TOKEN"] as const;

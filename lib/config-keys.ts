@@ -92,7 +92,8 @@ export function idList(re: RegExp, allowed: string): Parser<readonly string[]> {
         if (bad.length > 0) {
             return no(`must be ${allowed}, comma-separated; not: ${bad.map((b) => JSON.stringify(b)).join(", ")}.`);
         }
-        return new Set(ids).size === ids.length ? ok(ids) : no("lists a subnet twice.");
+        const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+        return twice === undefined ? ok(ids) : no(`lists ${twice} twice.`);
     };
 }
 
@@ -114,6 +115,8 @@ const DB_CLASS_RE = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
 const CACHE_NODE_RE = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
 const VPC_ID_RE = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const SUBNET_ID_RE = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
+/** SNS e-mail endpoints: plain addresses; a typo would create a subscription nobody can confirm. */
+const EMAIL_RE = /^(?=.{3,254}$)[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const APP_PATH_RE = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\/-]+$/;
 const SUBNET_IDS = "subnet ids like subnet-0123456789abcdef0";
 const HOSTNAME = "a lower-case DNS name such as api.example.org (no wildcard, no trailing dot)";
@@ -333,6 +336,12 @@ export const CONFIG_KEYS = {
         default: true,
         doc: "A replica in another AZ with automatic failover (2 nodes instead of 1).",
         parse: boolean,
+    },
+    alarmEmail: {
+        type: "string",
+        default: "",
+        doc: "E-mail address(es), comma-separated (at most 10), subscribed to the alarm topic; each must confirm AWS's e-mail. Empty subscribes nobody.",
+        parse: idList(EMAIL_RE, "e-mail addresses like ops@example.com (at most 10)"),
     },
 } as const satisfies Record<string, KeySpec<unknown>>;
 

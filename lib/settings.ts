@@ -182,6 +182,9 @@ export const RULES: readonly Rule[] = [
             ? [problem("allowPlainHttp", true, "TLS is configured (certificateArn or domainName), so HTTP redirects to HTTPS; remove allowPlainHttp.")]
             : [];
     }),
+    rule("at most 10 alarm e-mail addresses", ["alarmEmail"], (v) =>
+        v.alarmEmail.length > 10 ? [problem("alarmEmail", v.alarmEmail.join(","), "must list at most 10 addresses.")] : [],
+    ),
     rule("the smallest pool is not above the largest", ["dbPoolMinPerTask", "dbPoolMaxPerTask"], (v) =>
         v.dbPoolMinPerTask > v.dbPoolMaxPerTask
             ? [problem("dbPoolMinPerTask", v.dbPoolMinPerTask, `must not exceed dbPoolMaxPerTask (${v.dbPoolMaxPerTask}).`)]

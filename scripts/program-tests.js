@@ -16,8 +16,8 @@ const bad = "test/program/bad-config.test.ts";
 
 const runs = [
   ...stacks.map((stack) => ({ stack, spec: good })),
-  // Scaling: the edit users make. Desired count and autoscaling floor follow it.
-  { stack: "prod", overrides: { replicas: "6" }, spec: good },
+  // Scaling: the edit users make. Desired count and autoscaling floor follow it. Alarm e-mails subscribe.
+  { stack: "prod", overrides: { replicas: "6", alarmEmail: "ops@example.com, on-call@example.com" }, spec: good },
   // HTTPS: listener on 443, HTTP redirects, SG opens 443.
   { stack: "prod", overrides: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" }, spec: good },
   // A region launched after August 2022 (log delivery by service principal); the zone given by id, no lookup.

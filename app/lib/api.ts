@@ -3,8 +3,11 @@
  * Next's route handlers each adapt to these, so both paths run the same code and give
  * the same answers.
  */
+import type { UpstreamResult } from "./upstream";
 export interface ApiRequest {
     readonly method: string;
+    /** What the access line, the metrics and error data say about this request; handlers fill it in. */
+    readonly trace: RequestTrace;
     /** The query string, without the leading `?`. */
     readonly search: string;
     /** The declared Content-Length, when the client sent one. */
@@ -28,6 +31,33 @@ export function apiHeaders(get: (name: string) => string | undefined): ApiHeader
 }
 
 export type CacheStatus = "HIT" | "MISS" | "BYPASS";
+
+/** The upstream exchange of a request, when it had one. */
+export interface UpstreamTiming {
+    /** Host (and port) only: upstream URLs carry API keys in their paths. */
+    readonly host: string;
+    readonly ms: number;
+    readonly outcome: UpstreamResult["kind"];
+    readonly detail?: string;
+}
+
+/** Per-request facts gathered on the way through, for the access line and the metrics. */
+export interface RequestTrace {
+    readonly requestId: string;
+    readonly clientRequestId?: string;
+    /** The API path (without the query string). */
+    readonly path: string;
+    endpointId?: string;
+    rpcMethods?: readonly string[];
+    batchSize?: number;
+    upstream?: UpstreamTiming;
+    /** What went wrong, for 5xx answers the handler produced itself. */
+    error?: string;
+}
+
+export function newTrace(path: string, ids: { readonly requestId: string; readonly clientRequestId?: string }): RequestTrace {
+    return ids.clientRequestId === undefined ? { path, requestId: ids.requestId } : { path, requestId: ids.requestId, clientRequestId: ids.clientRequestId };
+}
 
 export interface ApiResponse {
     readonly status: number;

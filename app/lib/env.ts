@@ -15,6 +15,10 @@ import { DEFAULT_MAX_BATCH } from "./jsonrpc";
 export type PgSslMode = "disable" | "require" | "verify-ca" | "verify-full";
 export const PG_SSL_MODES: readonly PgSslMode[] = ["disable", "require", "verify-ca", "verify-full"];
 
+/** LOG_LEVEL: the least severe line written. Metric lines (EMF) are written at every level. */
+export type LogLevelSetting = "info" | "warn" | "error" | "silent";
+export const LOG_LEVELS: readonly LogLevelSetting[] = ["info", "warn", "error", "silent"];
+
 /** Which handlers serve /api/*: the lean plain-function router (default) or Next's route handlers. */
 export type ApiRouter = "lean" | "next";
 
@@ -76,6 +80,17 @@ export interface AppConfig {
     /** Milliseconds a mapping stays in this process's memory; 0 disables it. */
     readonly endpointMemoMs: number;
     readonly apiRouter: ApiRouter;
+    readonly observability: {
+        readonly logLevel: LogLevelSetting;
+        /** Access lines per second (successes and 5xx each); the rest are counted in one summary line per second. */
+        readonly accessLogMaxPerS: number;
+        /** Seconds between EMF metric flushes; 0 writes no metrics. */
+        readonly metricsFlushS: number;
+        /** The `Service` dimension of every metric, and `service` on every log line. */
+        readonly service: string;
+        /** Set by ECS on every task (metadata endpoint v4): the task id comes from there. */
+        readonly ecsMetadataUri: string | undefined;
+    };
     /** What one /api/gateway request may carry; defaults match geth's. */
     readonly limits: RpcLimits;
     /** Which browser origins may call /api/gateway; off unless CORS_ORIGINS is set. */
@@ -200,6 +215,11 @@ const PG_IDENT = /^[^\s]{1,63}$/;
 // ElastiCache auth tokens are 16–128 printable characters; locally any printable token works.
 const PRINTABLE = /^[\x21-\x7e]{1,128}$/;
 const VERSION = /^[A-Za-z0-9._+-]{1,64}$/;
+// A CloudWatch dimension value and a log field: keep it to a plain name.
+const SERVICE = /^[A-Za-z0-9._/-]{1,128}$/;
+const HTTP_URL = /^https?:\/\/[^\s]{1,2000}$/;
+
+export const DEFAULT_METRICS_SERVICE = "webfleet-gateway";
 
 export function readConfig(env: Env): EnvResult {
     const r = new Reader(env);
@@ -259,6 +279,14 @@ export function readConfig(env: Env): EnvResult {
             maxBodyBytes: r.integer("RPC_MAX_BODY_BYTES", 1024, 64 * 1024 * 1024, DEFAULT_MAX_BODY_BYTES),
         },
         cors: cors.ok ? cors.policy : CORS_OFF,
+        observability: {
+            logLevel: r.oneOf<LogLevelSetting>("LOG_LEVEL", LOG_LEVELS, "info"),
+            accessLogMaxPerS: r.integer("ACCESS_LOG_MAX_PER_S", 0, 100000, 100),
+            metricsFlushS: r.integer("METRICS_FLUSH_S", 0, 3600, 60),
+            service:
+                r.optionalText("METRICS_SERVICE", "letters, digits, . _ / - (1–128), e.g. webfleet-prod", SERVICE) ?? DEFAULT_METRICS_SERVICE,
+            ecsMetadataUri: r.optionalText("ECS_CONTAINER_METADATA_URI_V4", "an http:// URL (ECS sets it on every task)", HTTP_URL),
+        },
     };
     return r.problems.length > 0 ? { ok: false, problems: r.problems } : { ok: true, config };
 }

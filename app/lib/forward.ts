@@ -18,9 +18,11 @@ export interface ForwardDeps {
     readonly url: URL;
     readonly cacheTtls: ReadonlyMap<string, number>;
     readonly cache: SharedCache;
-    readonly upstream: UpstreamClient;
+    readonly upstream: Pick<UpstreamClient, "post">;
     /** The client's signal (aborts when it disconnects), asked for only when a call goes upstream. */
     readonly clientSignal?: () => AbortSignal | undefined;
+    /** Put in the `data` of the gateway's own errors, so a client can quote it (issue 11). */
+    readonly requestId?: string;
 }
 
 export interface ForwardOutcome {
@@ -38,7 +40,7 @@ interface Cacheable {
 
 export async function forwardCalls(items: readonly BatchItem[], deps: ForwardDeps): Promise<ForwardOutcome> {
     const outputs: (string | undefined)[] = items.map((item) =>
-        item.kind === "invalid" ? rpcErrorText(item.rawId, RpcCode.InvalidRequest, item.message) : undefined,
+        item.kind === "invalid" ? rpcErrorText(item.rawId, RpcCode.InvalidRequest, item.message, deps.requestId) : undefined,
     );
     const cacheable = findCacheable(items, deps);
     const cached = await deps.cache.getMany(cacheable.map((c) => c.key));
@@ -74,10 +76,10 @@ export async function forwardCalls(items: readonly BatchItem[], deps: ForwardDep
         signal: deps.clientSignal?.(),
     });
     if (result.kind !== "ok") {
-        return { outputs, status: transportFailure(result, calls, toForward, outputs), cache };
+        return { outputs, status: transportFailure(result, calls, toForward, outputs, deps.requestId), cache };
     }
     const answers = matchUpstreamAnswers(result.body, calls.map((call) => !call.notification));
-    const status = answerCalls(answers, calls, toForward, outputs);
+    const status = answerCalls(answers, calls, toForward, outputs, deps.requestId);
     storeResults(cacheable, toForward, answers, deps.cache);
     return { outputs, status, cache };
 }
@@ -121,11 +123,12 @@ function transportFailure(
     calls: readonly RpcCall[],
     forwarded: readonly number[],
     outputs: (string | undefined)[],
+    requestId: string | undefined,
 ): number {
     const [status, code, message] = upstreamFailure(result);
     calls.forEach((call, i) => {
         if (!call.notification) {
-            outputs[forwarded[i]] = rpcErrorText(call.rawId, code, message);
+            outputs[forwarded[i]] = rpcErrorText(call.rawId, code, message, requestId);
         }
     });
     return status;
@@ -159,6 +162,7 @@ function answerCalls(
     calls: readonly RpcCall[],
     forwarded: readonly number[],
     outputs: (string | undefined)[],
+    requestId: string | undefined,
 ): number {
     let answered = 0;
     let expected = 0;
@@ -169,7 +173,7 @@ function answerCalls(
         expected += 1;
         const answer = answers[i];
         if (answer === undefined) {
-            outputs[forwarded[i]] = rpcErrorText(call.rawId, RpcCode.UpstreamUnavailable, "Upstream returned no valid response for this call");
+            outputs[forwarded[i]] = rpcErrorText(call.rawId, RpcCode.UpstreamUnavailable, "Upstream returned no valid response for this call", requestId);
         } else {
             answered += 1;
             outputs[forwarded[i]] = responseText(call.rawId, answer.kind, JSON.stringify(answer.value));

@@ -6,7 +6,7 @@
  * With CORS on (CORS_ORIGINS), OPTIONS answers the browser's preflight and every answer
  * carries the allowed origin.
  */
-import { type ApiRequest, type ApiResponse, jsonResponse, readBody } from "./api";
+import { type ApiRequest, type ApiResponse, jsonResponse, readBody, type RequestTrace } from "./api";
 import type { EndpointDirectory } from "./endpoints";
 import { ENDPOINT_ID } from "./endpoints";
 import { type CorsPolicy, corsHeaders, preflightHeaders } from "./cors";
@@ -15,7 +15,7 @@ import { type BatchItem, parseBody, RpcCode, rpcErrorText } from "./jsonrpc";
 import { forwardCalls } from "./forward";
 import { logThrottled } from "./log";
 import type { SharedCache } from "./shared-cache";
-import type { UpstreamClient } from "./upstream";
+import type { PostOptions, UpstreamClient, UpstreamResult } from "./upstream";
 
 export interface GatewayDeps {
     readonly instanceId: string;
@@ -41,8 +41,13 @@ export async function handleGateway(req: ApiRequest, deps: GatewayDeps): Promise
 }
 
 async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiResponse> {
-    const fail = (status: number, code: number, message: string, extra?: Record<string, string>, rawId = "null"): ApiResponse =>
-        jsonResponse(status, rpcErrorText(rawId, code, message), deps.instanceId, "BYPASS", extra);
+    const trace = req.trace;
+    const fail = (status: number, code: number, message: string, extra?: Record<string, string>, rawId = "null"): ApiResponse => {
+        if (status >= 500) {
+            trace.error = message;
+        }
+        return jsonResponse(status, rpcErrorText(rawId, code, message, trace.requestId), deps.instanceId, "BYPASS", extra);
+    };
 
     if (req.method !== "POST") {
         const allow = deps.cors.kind === "off" ? "POST" : "POST, OPTIONS";
@@ -52,6 +57,7 @@ async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiRes
     if (endpointId === null || !ENDPOINT_ID.test(endpointId)) {
         return fail(400, RpcCode.InvalidRequest, "Invalid Request: the endpoint query parameter must be 1–128 letters, digits, _ or -");
     }
+    trace.endpointId = endpointId;
     const body = await readBody(req, deps.limits.maxBodyBytes);
     if (body.kind === "aborted") {
         logThrottled("client-aborted-body", "info", "client went away while sending its request body", {});
@@ -84,7 +90,17 @@ async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiRes
     }
 
     const items: readonly BatchItem[] = parsed.kind === "single" ? [parsed.item] : parsed.items;
-    const outcome = await forwardCalls(items, { endpointId, url: endpoint.url, clientSignal: () => req.signal, ...deps });
+    trace.batchSize = items.length;
+    trace.rpcMethods = items.map((item) => (item.kind === "call" ? item.call.method : "(invalid)"));
+    const outcome = await forwardCalls(items, {
+        endpointId,
+        url: endpoint.url,
+        cacheTtls: deps.cacheTtls,
+        cache: deps.cache,
+        upstream: timed(deps.upstream, trace),
+        requestId: trace.requestId,
+        clientSignal: () => req.signal,
+    });
     const present = outcome.outputs.filter((o): o is string => o !== undefined);
     if (present.length === 0) {
         // Only notifications: JSON-RPC says nothing is returned.
@@ -92,6 +108,23 @@ async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiRes
     }
     const text = parsed.kind === "single" ? present[0] : `[${present.join(",")}]`;
     return jsonResponse(outcome.status, text, deps.instanceId, outcome.cache);
+}
+
+/** The upstream client, recording the exchange's host, time and outcome on the trace. */
+function timed(client: Pick<UpstreamClient, "post">, trace: RequestTrace): Pick<UpstreamClient, "post"> {
+    return {
+        async post(url: URL, payload: string, options: PostOptions): Promise<UpstreamResult> {
+            const started = performance.now();
+            const result = await client.post(url, payload, options);
+            trace.upstream = {
+                host: url.host,
+                ms: performance.now() - started,
+                outcome: result.kind,
+                detail: result.kind === "unavailable" ? result.detail : result.kind === "timeout" ? "upstream timed out" : undefined,
+            };
+            return result;
+        },
+    };
 }
 
 function describeBytes(bytes: number): string {

@@ -47,16 +47,20 @@ export const DEFAULT_MAX_BATCH = 1000;
 export interface RpcErrorResponse {
     readonly jsonrpc: "2.0";
     readonly id: JsonRpcId;
-    readonly error: { readonly code: number; readonly message: string };
+    readonly error: { readonly code: number; readonly message: string; readonly data?: { readonly requestId: string } };
 }
 
-export function rpcError(id: JsonRpcId, code: number, message: string): RpcErrorResponse {
-    return { jsonrpc: "2.0", id, error: { code, message } };
+/** `requestId` goes into the error's `data`, so a client can quote it and an operator find the request's log lines. */
+export function rpcError(id: JsonRpcId, code: number, message: string, requestId?: string): RpcErrorResponse {
+    return requestId === undefined ? { jsonrpc: "2.0", id, error: { code, message } } : { jsonrpc: "2.0", id, error: { code, message, data: { requestId } } };
 }
 
-/** One error response as text, with the id written back as the client wrote it. */
-export function rpcErrorText(rawId: string, code: number, message: string): string {
-    return responseText(rawId, "error", JSON.stringify({ code, message }));
+/**
+ * One error response as text, with the id written back as the client wrote it; the
+ * request id (issue 11), when known, in `error.data` so a client can quote it.
+ */
+export function rpcErrorText(rawId: string, code: number, message: string, requestId?: string): string {
+    return responseText(rawId, "error", JSON.stringify(requestId === undefined ? { code, message } : { code, message, data: { requestId } }));
 }
 
 /** Deeper requests are refused before parsing (no Ethereum method needs a tenth of this). */

@@ -3,9 +3,10 @@
  * routes also work when Next itself dispatches them (API_ROUTER=next, or Next's own
  * standalone server) with the same status, body and headers as the lean server.
  */
-import { type ApiRequest, apiHeaders } from "./api";
+import { type ApiRequest, apiHeaders, newTrace } from "./api";
 import { errorMessage, log } from "./log";
-import { API_ROUTES, internalError, runRoute } from "./routes";
+import { requestIds } from "./request-id";
+import { API_ROUTES, internalError, REQUEST_ID_HEADER, runRoute } from "./routes";
 import { getRuntime, type Runtime } from "./runtime";
 
 type RouteHandler = (request: Request) => Promise<Response>;
@@ -29,18 +30,20 @@ function nextRoute(path: string): RouteHandler {
         throw new Error(`no API route for ${path}`);
     }
     return async (request) => {
+        const ids = requestIds(request.headers.get("x-amzn-trace-id"), request.headers.get(REQUEST_ID_HEADER));
         let rt: Runtime;
         try {
             rt = getRuntime();
         } catch (error) {
-            log("error", "cannot create runtime", { error: errorMessage(error) });
-            const out = internalError("unconfigured");
-            return new Response(out.body, { status: out.status, headers: out.headers });
+            log("error", "cannot create runtime", { error: errorMessage(error), requestId: ids.requestId });
+            const out = internalError("unconfigured", ids.requestId);
+            return new Response(out.body, { status: out.status, headers: { ...out.headers, [REQUEST_ID_HEADER]: ids.requestId } });
         }
         const url = new URL(request.url);
         const length = request.headers.get("content-length");
         const req: ApiRequest = {
             method: request.method,
+            trace: newTrace(path, ids),
             search: url.search.slice(1),
             contentLength: length === null ? undefined : Number(length),
             body: request.body ?? noBody(),

@@ -6,7 +6,7 @@
 import { type ApiRequest, type ApiResponse, jsonResponse } from "./api";
 import { handleGateway } from "./gateway";
 import { RpcCode, rpcError } from "./jsonrpc";
-import { errorMessage, log } from "./log";
+import { errorMessage } from "./log";
 import { handleHealth, handleReady } from "./probes";
 import type { Runtime } from "./runtime";
 
@@ -25,16 +25,25 @@ export const API_ROUTES: ReadonlyMap<string, ApiRoute> = new Map<string, ApiRout
     ["/api/gateway", (req, rt) => handleGateway(req, rt)],
 ]);
 
-/** Runs a route; a bug becomes a JSON 500 for this request, never a crashed task. */
+/**
+ * Runs a route; a bug becomes a JSON 500 for this request, never a crashed task. Every
+ * answer carries `x-request-id` and is observed (access line, metrics).
+ */
 export async function runRoute(route: ApiRoute, req: ApiRequest, rt: Runtime): Promise<ApiResponse> {
+    const started = performance.now();
+    let out: ApiResponse;
     try {
-        return await route(req, rt);
+        out = await route(req, rt);
     } catch (error) {
-        log("error", "unhandled error in API route", { error: errorMessage(error) });
-        return internalError(rt.instanceId);
+        req.trace.error = `unhandled error in API route: ${errorMessage(error)}`;
+        out = internalError(rt.instanceId, req.trace.requestId);
     }
+    rt.obs.observe(req, out, performance.now() - started);
+    return { ...out, headers: { ...out.headers, [REQUEST_ID_HEADER]: req.trace.requestId } };
 }
 
-export function internalError(instanceId: string): ApiResponse {
-    return jsonResponse(500, JSON.stringify(rpcError(null, RpcCode.InternalError, "Internal error")), instanceId, "BYPASS");
+export const REQUEST_ID_HEADER = "x-request-id";
+
+export function internalError(instanceId: string, requestId: string): ApiResponse {
+    return jsonResponse(500, JSON.stringify(rpcError(null, RpcCode.InternalError, "Internal error", requestId)), instanceId, "BYPASS");
 }

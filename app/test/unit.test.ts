@@ -33,6 +33,13 @@ describe("environment contract", () => {
         assert.equal(r.config.apiRouter, "lean");
         assert.deepEqual(r.config.limits, { maxBatch: 1000, maxBodyBytes: 5 * 1024 * 1024 }, "geth's defaults");
         assert.equal(r.config.cors.kind, "off", "CORS is opt-in");
+        assert.deepEqual(r.config.observability, {
+            logLevel: "info",
+            accessLogMaxPerS: 100,
+            metricsFlushS: 60,
+            service: "webfleet-gateway",
+            ecsMetadataUri: undefined,
+        });
     });
 
     it("reads the request limits and CORS origins", () => {
@@ -69,6 +76,12 @@ describe("environment contract", () => {
         ["RPC_MAX_BODY_BYTES", "5MiB", /integer from 1024 to 67108864 \(default 5242880/],
         ["CORS_ORIGINS", "https://app.example.com/path", /scheme:\/\/host\[:port\].*bad origin/],
         ["CACHE_TTLS", "eth_sendRawTransaction=5", /never cached/],
+        ["LOG_LEVEL", "debug", /one of info, warn, error, silent/],
+        ["ACCESS_LOG_MAX_PER_S", "-5", /integer from 0 to 100000/],
+        ["ACCESS_LOG_MAX_PER_S", "lots", /integer from 0 to 100000/],
+        ["METRICS_FLUSH_S", "3601", /integer from 0 to 3600/],
+        ["METRICS_SERVICE", "has space", /letters, digits/],
+        ["ECS_CONTAINER_METADATA_URI_V4", "169.254.170.2/v4/x", /http:\/\/ URL/],
     ];
     for (const [name, value, allowed] of bad) {
         it(`rejects ${name}=${JSON.stringify(value)} and names it`, () => {

@@ -10,9 +10,11 @@ import { readConfig } from "../../app/lib/env";
 import { CapacityPlan, planCapacity } from "../../lib/capacity";
 import { capacityOutput, CapacityPlanOutput, planTransition, readDeployedPlan } from "../../lib/transition";
 import { transitionInput } from "../../deployed";
-import { APP_ENV_NAMES, APP_PORT, APP_SECRET_NAMES, HEALTH_CHECK_PATH } from "../../lib/app-contract";
+import { ACCESS_LOG_MAX_PER_SECOND, APP_ENV_NAMES, APP_PORT, APP_SECRET_NAMES, HEALTH_CHECK_PATH, METRICS_FLUSH_SECONDS } from "../../lib/app-contract";
 import { servesHttps } from "../../lib/edge";
 import { LOG_DELIVERY_SERVICE } from "../../lib/elb-log-delivery";
+import { EMITTED_METRIC_NAMES, METRIC_DIMENSIONS, METRIC_NAMESPACE } from "../../app/lib/metric-names";
+import { DashboardBody, dashboardRefs } from "../../lib/dashboard";
 import { autonameFits, NAME_LIMITS, resourcePrefix } from "../../lib/names";
 import { parseSettings, PROJECT_KEYS, Settings } from "../../lib/settings";
 import { SHUTDOWN } from "../../lib/shutdown";
@@ -518,14 +520,111 @@ describe(`program under mocks: stack ${target.label}`, function () {
             assert.deepStrictEqual(one("aws:ecs/cluster:Cluster").inputs["settings"], [{ name: "containerInsights", value: "enabled" }]);
         });
 
-        it("alarms on 5xx, unhealthy targets and DB connections nearing the budget", () => {
+        it("alarms on 5xx, p99 latency, unhealthy targets, task CPU/memory, DB connections and storage, Redis memory/evictions", () => {
             const alarms = all("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs);
-            const metrics = alarms.map((a) => a["metricName"]).sort();
-            assert.deepStrictEqual(metrics, ["DatabaseConnections", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "UnHealthyHostCount"]);
+            const metrics = alarms.map((a) => `${a["namespace"]} ${a["metricName"]}`).sort();
+            const redisNodes = s.cacheMultiAz ? 2 : 1;
+            assert.deepStrictEqual(metrics, [
+                "AWS/ApplicationELB HTTPCode_ELB_5XX_Count",
+                "AWS/ApplicationELB HTTPCode_Target_5XX_Count",
+                "AWS/ApplicationELB TargetResponseTime",
+                "AWS/ApplicationELB UnHealthyHostCount",
+                "AWS/ECS CPUUtilization",
+                "AWS/ECS MemoryUtilization",
+                ...Array<string>(redisNodes).fill("AWS/ElastiCache DatabaseMemoryUsagePercentage"),
+                ...Array<string>(redisNodes).fill("AWS/ElastiCache Evictions"),
+                "AWS/RDS DatabaseConnections",
+                "AWS/RDS FreeStorageSpace",
+            ]);
             const db = alarms.find((a) => a["metricName"] === "DatabaseConnections");
-            assert.ok(db && Number(db["threshold"]) < capacity().peakConnections && Number(db["threshold"]) > 0);
+            assert.ok(db && Number(db["threshold"]) < capacity().peakConnections && Number(db["threshold"]) > 0, "tied to the plan's peak");
+            assert.strictEqual(db["threshold"], Math.floor(capacity().peakConnections * 0.9));
             assert.ok(Number(db["threshold"]) <= capacity().dbMaxConnectionsLive, "an alarm the database can reach");
-            for (const a of alarms) assert.ok(Array.isArray(a["alarmActions"]) && a["alarmActions"].length === 1);
+            const p99 = alarms.find((a) => a["metricName"] === "TargetResponseTime");
+            assert.ok(p99 && p99["extendedStatistic"] === "p99" && p99["statistic"] === undefined, "p99 is an extended statistic, never both");
+            const storage = alarms.find((a) => a["metricName"] === "FreeStorageSpace");
+            assert.ok(storage && storage["comparisonOperator"] === "LessThanThreshold" && Number(storage["threshold"]) < s.dbAllocatedStorageGb * 1024 ** 3);
+        });
+
+        it("every alarm names an action: the fleet's SNS topic, on alarm and on recovery", () => {
+            const topicArn = `arn:aws:mock:us-east-1:123456789012:${one("aws:sns/topic:Topic").name}`;
+            const alarms = all("aws:cloudwatch/metricAlarm:MetricAlarm");
+            assert.ok(alarms.length >= 10);
+            for (const a of alarms) {
+                assert.deepStrictEqual(a.inputs["alarmActions"], [topicArn], `${a.name} notifies nobody`);
+                assert.deepStrictEqual(a.inputs["okActions"], [topicArn], a.name);
+                assert.ok(String(a.inputs["alarmDescription"]).length > 20, `${a.name} says what is wrong`);
+            }
+            assert.strictEqual(run.outputs["alarmTopicArn"], topicArn);
+        });
+
+        it("subscribes each alarmEmail address to the topic (none when unset)", () => {
+            const subs = all("aws:sns/topicSubscription:TopicSubscription").map((x) => x.inputs);
+            assert.deepStrictEqual(subs.map((x) => x["endpoint"]), [...s.alarmEmail]);
+            const topicArn = `arn:aws:mock:us-east-1:123456789012:${one("aws:sns/topic:Topic").name}`;
+            for (const x of subs) assert.deepStrictEqual([x["protocol"], x["topic"]], ["email", topicArn]);
+        });
+
+        it("tells the tasks their metrics Service name, flush interval and access-log rate", () => {
+            const e = env();
+            const prefix = resourcePrefix("webfleet", target.stack);
+            assert.strictEqual(e.get("METRICS_SERVICE"), prefix);
+            assert.strictEqual(e.get("METRICS_FLUSH_S"), String(METRICS_FLUSH_SECONDS));
+            assert.strictEqual(e.get("ACCESS_LOG_MAX_PER_S"), String(ACCESS_LOG_MAX_PER_SECOND));
+        });
+
+        describe("the dashboard", () => {
+            const body = (): DashboardBody => JSON.parse(String(one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"]));
+            /** What exists for the resources this program created, as the mocks report their ids and ARN suffixes. */
+            const existing = (): Record<string, Record<string, string[]>> => {
+                const state = (type: string): RecordedResource => one(type);
+                const alb = `app/${state("aws:lb/loadBalancer:LoadBalancer").name}/0123456789abcdef`;
+                const tg = `targetgroup/${state("aws:lb/targetGroup:TargetGroup").name}/0123456789abcdef`;
+                const cluster = `${state("aws:ecs/cluster:Cluster").name}-abc1234`;
+                const svc = `${state("aws:ecs/service:Service").name}-abc1234`;
+                const rg = state("aws:elasticache/replicationGroup:ReplicationGroup");
+                const nodes = Array.from({ length: Number(rg.inputs["numCacheClusters"]) }, (_, i) => `${rg.name}-id-00${i + 1}`);
+                // Metric names per namespace, as AWS documents them, with the dimension values of our resources.
+                return {
+                    "AWS/ApplicationELB": { metrics: ["RequestCount", "TargetResponseTime", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "HealthyHostCount"], LoadBalancer: [alb], TargetGroup: [tg] },
+                    "AWS/ECS": { metrics: ["CPUUtilization", "MemoryUtilization"], ClusterName: [cluster], ServiceName: [svc] },
+                    "ECS/ContainerInsights": { metrics: ["RunningTaskCount"], ClusterName: [cluster], ServiceName: [svc] },
+                    "AWS/RDS": { metrics: ["DatabaseConnections", "CPUUtilization", "FreeStorageSpace"], DBInstanceIdentifier: [state("aws:rds/instance:Instance").name] },
+                    "AWS/ElastiCache": { metrics: ["EngineCPUUtilization", "DatabaseMemoryUsagePercentage", "Evictions"], CacheClusterId: nodes },
+                    [METRIC_NAMESPACE]: { metrics: [...EMITTED_METRIC_NAMES], [METRIC_DIMENSIONS.service]: [env().get("METRICS_SERVICE") ?? ""] },
+                };
+            };
+
+            it("refers only to metrics the app emits and AWS metrics of resources this program creates", () => {
+                const known = existing();
+                const refs = dashboardRefs(body());
+                assert.ok(refs.metrics.length > 15 && refs.searches.length >= 4);
+                for (const m of refs.metrics) {
+                    const ns = known[m.namespace];
+                    assert.ok(ns, `unknown namespace ${m.namespace}`);
+                    assert.ok(ns["metrics"].includes(m.metricName), `${m.namespace} ${m.metricName} is not emitted`);
+                    assert.ok(Object.keys(m.dimensions).length > 0, `${m.metricName} without dimensions`);
+                    for (const [key, value] of Object.entries(m.dimensions)) {
+                        assert.ok(ns[key]?.includes(value), `${m.namespace} ${m.metricName}: ${key}=${value} is none of this stack's resources (${JSON.stringify(ns[key])})`);
+                    }
+                }
+                for (const q of refs.searches) {
+                    assert.strictEqual(q.namespace, METRIC_NAMESPACE);
+                    assert.ok(EMITTED_METRIC_NAMES.includes(q.metricName), q.metricName);
+                    assert.ok(q.dimensionKeys.every((k) => Object.values(METRIC_DIMENSIONS).some((d) => d === k)), q.dimensionKeys.join());
+                    assert.deepStrictEqual(q.filters, { [METRIC_DIMENSIONS.service]: env().get("METRICS_SERVICE") });
+                }
+                const dbWidget = body().widgets.find((w) => w.properties.title.startsWith("PostgreSQL connections"));
+                assert.deepStrictEqual(dbWidget?.properties.annotations?.horizontal.map((a) => a.value), [capacity().peakConnections, capacity().dbMaxConnections]);
+                for (const w of body().widgets) assert.strictEqual(w.properties.region, s.region);
+            });
+
+            it("is one ComponentResource with one dashboard, and its URL is a stack output", () => {
+                assert.strictEqual(all("webfleet:ops:Dashboard").length, 1);
+                const name = one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardName"];
+                assert.strictEqual(name, resourcePrefix("webfleet", target.stack));
+                assert.strictEqual(run.outputs["dashboardUrl"], `https://${s.region}.console.aws.amazon.com/cloudwatch/home?region=${s.region}#dashboards:name=${name}`);
+            });
         });
     });
 
@@ -542,7 +641,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
         });
 
         it("exports url, capacityPlan, digest, names and endpoints, and no secret", () => {
-            for (const key of ["url", "capacityPlan", "imageDigest", "clusterName", "serviceName", "dbEndpoint", "cacheEndpoint", "alarmTopicArn"]) {
+            for (const key of ["url", "capacityPlan", "imageDigest", "clusterName", "serviceName", "dbEndpoint", "cacheEndpoint", "alarmTopicArn", "dashboardUrl"]) {
                 assert.ok(run.outputs[key] !== undefined, key);
             }
             assert.ok(!/mock-secret-|mock-ecr-password/.test(JSON.stringify(run.outputs)), "a secret reached a plain output");

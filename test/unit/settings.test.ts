@@ -112,7 +112,20 @@ describe("config validation (lib/settings)", () => {
         ["a subnet listed as public and private", { vpcId: "vpc-01234567", publicSubnetIds: "subnet-01234567,subnet-11234567", privateSubnetIds: "subnet-11234567,subnet-21234567" }, "webfleet:privateSubnetIds", /must not repeat a public subnet/],
         ["the seed's budget: 500 per task", { dbPoolMinPerTask: "500", dbPoolMaxPerTask: "500", maxReplicas: "0" }, "webfleet:dbMaxConnections", /does not fit: peak tasks 8 .* = 4010 connections, but dbMaxConnections is 410/],
         ["a budget that cannot fit 8 replicas", { dbPoolMinPerTask: "30" }, "webfleet:maxReplicas", /lower to at most 6/],
+        ["alarmEmail without a domain", { alarmEmail: "ops" }, "webfleet:alarmEmail", /e-mail addresses like ops@example.com.*not: "ops"/],
+        ["alarmEmail with a space", { alarmEmail: "ops team@example.com" }, "webfleet:alarmEmail", /not: "ops team@example.com"/],
+        ["alarmEmail separated by semicolons", { alarmEmail: "a@example.com;b@example.com" }, "webfleet:alarmEmail", /comma-separated/],
+        ["alarmEmail listed twice", { alarmEmail: "a@example.com, a@example.com" }, "webfleet:alarmEmail", /lists a@example.com twice/],
+        ["alarmEmail, 11 addresses", { alarmEmail: Array.from({ length: 11 }, (_, i) => `o${i}@example.com`).join(",") }, "webfleet:alarmEmail", /at most 10/],
     ];
+
+    it("alarmEmail: empty subscribes nobody; one or more addresses are kept, trimmed", () => {
+        const none = parseSettings(rawFor("prod"), withDockerfile);
+        assert.ok(none.ok && none.settings.alarmEmail.length === 0);
+        const two = parseSettings(rawFor("prod", { alarmEmail: "ops@example.com, on-call+web@team.example.org" }), withDockerfile);
+        assert.ok(two.ok);
+        if (two.ok) assert.deepStrictEqual(two.settings.alarmEmail, ["ops@example.com", "on-call+web@team.example.org"]);
+    });
     for (const [what, overrides, key, allowed] of table) {
         it(`rejects ${what}, naming ${key}`, () => {
             const problems = problemsFor(overrides);

@@ -93,7 +93,7 @@ export function ceilingOf(path: PathId): TargetId {
 export function ratios(
     result: BenchResult,
     path: PathId,
-): { bOverA: number; bOverC: number; bOverBNext: number; bOverD: number; p99OverCeiling: number } {
+): { bOverA: number; bOverC: number; bOverBNext: number; bOverBQuiet: number; bOverD: number; p99OverCeiling: number } {
     const rps = (t: TargetId): number => {
         const c = cell(result, t, path);
         return c === undefined ? Number.NaN : medians(c.closed).rps;
@@ -106,6 +106,7 @@ export function ratios(
         bOverA: rps("prod") / rps("dev"),
         bOverC: rps("prod") / rps("ceiling"),
         bOverBNext: rps("prod") / rps("prod-next"),
+        bOverBQuiet: rps("prod") / rps("prod-quiet"),
         bOverD: rps("prod") / rps("proxy-ceiling"),
         p99OverCeiling: p99("prod") / p99(ceilingOf(path)),
     };
@@ -141,13 +142,13 @@ export function markdown(result: BenchResult, paths: readonly PathId[], targets:
     }
     lines.push("");
     lines.push(
-        "| path | b/a (prod ÷ next dev) | b/c (prod ÷ bare node:http) | b/b′ (lean ÷ Next route handlers) | b/d (prod ÷ proxy ceiling) | fixed-rate p99: b ÷ its ceiling |",
+        "| path | b/a (prod ÷ next dev) | b/c (prod ÷ bare node:http) | b/b′ (lean ÷ Next route handlers) | b/d (prod ÷ proxy ceiling) | fixed-rate p99: b ÷ its ceiling | b/b0 (logging+metrics on ÷ off) |",
     );
-    lines.push("|---|--:|--:|--:|--:|--:|");
+    lines.push("|---|--:|--:|--:|--:|--:|--:|");
     for (const p of paths) {
         const r = ratios(result, p);
         lines.push(
-            `| ${p} | ${fmt.ratio(r.bOverA)} | ${fmt.pct(r.bOverC)} | ${fmt.ratio(r.bOverBNext)} | ${fmt.pct(r.bOverD)} | ${fmt.ratio(r.p99OverCeiling)} (÷ ${TARGETS[ceilingOf(p)].letter}) |`,
+            `| ${p} | ${fmt.ratio(r.bOverA)} | ${fmt.pct(r.bOverC)} | ${fmt.ratio(r.bOverBNext)} | ${fmt.pct(r.bOverD)} | ${fmt.ratio(r.p99OverCeiling)} (÷ ${TARGETS[ceilingOf(p)].letter}) | ${fmt.pct(r.bOverBQuiet)} |`,
         );
     }
     lines.push("");

@@ -5,6 +5,9 @@
  * (a)  dev      `next dev` of the same sources — the seed's way (it ran under PM2).
  * (b)  prod     the production build as the image runs it: `node server.js` in a copy of
  *               .next/standalone with .next/static and public beside it (app/Dockerfile).
+ * (b0) prod-quiet the same build with logging and metrics off (LOG_LEVEL=silent,
+ *               METRICS_FLUSH_S=0): what the access log and the EMF metrics cost (b runs
+ *               them as deployed, flushing metrics every second instead of every minute).
  * (b′) prod-next the same build with API_ROUTER=next: /api/* through Next's route
  *               handlers instead of the lean router, to show what the lean server buys.
  * (c)  ceiling  bare node:http answering the same JSON (tools/bench/ceiling-server.ts).
@@ -18,8 +21,8 @@ import path from "node:path";
 import ts from "typescript";
 import { SERVER_CPU, startPinned, Started } from "./proc";
 
-export type TargetId = "dev" | "prod" | "prod-next" | "ceiling" | "proxy-ceiling";
-export const TARGET_IDS: readonly TargetId[] = ["dev", "prod", "prod-next", "ceiling", "proxy-ceiling"];
+export type TargetId = "dev" | "prod" | "prod-quiet" | "prod-next" | "ceiling" | "proxy-ceiling";
+export const TARGET_IDS: readonly TargetId[] = ["dev", "prod", "prod-quiet", "prod-next", "ceiling", "proxy-ceiling"];
 
 export interface Target {
     readonly id: TargetId;
@@ -30,6 +33,7 @@ export interface Target {
 export const TARGETS: Readonly<Record<TargetId, Target>> = {
     dev: { id: "dev", letter: "a", label: "next dev (seed)" },
     prod: { id: "prod", letter: "b", label: "production build, lean server (image)" },
+    "prod-quiet": { id: "prod-quiet", letter: "b0", label: "production build, logging and metrics off" },
     "prod-next": { id: "prod-next", letter: "b'", label: "production build, API_ROUTER=next" },
     ceiling: { id: "ceiling", letter: "c", label: "bare node:http (ceiling)" },
     "proxy-ceiling": { id: "proxy-ceiling", letter: "d", label: "bare node:http + same upstream call (miss ceiling)" },
@@ -131,11 +135,14 @@ export function startTarget(id: TargetId, ctx: StartContext): Started {
             });
         }
         case "prod":
+        case "prod-quiet":
         case "prod-next": {
             const dir = path.join(ctx.workDir, "image");
+            // As deployed (lib/app-contract.ts), but metrics flushed every second so a 5 s run pays for flushing too.
+            const observability = id === "prod-quiet" ? { LOG_LEVEL: "silent", METRICS_FLUSH_S: "0" } : { LOG_LEVEL: "info", METRICS_FLUSH_S: "1", ACCESS_LOG_MAX_PER_S: "100" };
             return startPinned(SERVER_CPU, process.execPath, ["server.js"], {
                 cwd: dir,
-                env: { ...env, NODE_ENV: "production", API_ROUTER: id === "prod" ? "lean" : "next" },
+                env: { ...env, NODE_ENV: "production", API_ROUTER: id === "prod-next" ? "next" : "lean", ...observability },
                 logFile,
             });
         }

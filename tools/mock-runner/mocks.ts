@@ -75,7 +75,12 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
         case "aws:rds/instance:Instance":
             return { ...base, address: `${name}.abcdefghijkl.${REGION}.rds.amazonaws.com`, port: 5432, identifier: name };
         case "aws:elasticache/replicationGroup:ReplicationGroup":
-            return { ...base, primaryEndpointAddress: `master.${name}.abcdef.use1.cache.amazonaws.com` };
+            return {
+                ...base,
+                primaryEndpointAddress: `master.${name}.abcdef.use1.cache.amazonaws.com`,
+                // ElastiCache names a cluster-mode-off group's nodes <group id>-001, -002, …
+                memberClusters: Array.from({ length: Number(inputs["numCacheClusters"] ?? 1) }, (_, i) => `${name}-id-00${i + 1}`),
+            };
         case "random:index/randomId:RandomId":
             return { ...base, hex: "0a1b2c3d", b64Url: "ChssPQ", dec: "169552957" };
         case "random:index/randomPassword:RandomPassword":

@@ -43,7 +43,7 @@ describe("offline plan: npm run plan", function () {
         assert.strictEqual(r.status, 0, r.stderr);
         assert.match(r.stdout, /^Capacity plan — stack prod\n/);
         assert.match(r.stdout, /peak connections\s+\d+\s+\d+ × \d+ \+ \d+ ≤ \d+/);
-        assert.match(r.stdout, /Monthly cost — \$450\.85–\$595\.01\/month on-demand in us-east-1/);
+        assert.match(r.stdout, /Monthly cost — \$451\.65–\$595\.81\/month on-demand in us-east-1/);
         assert.match(r.stdout, /Fargate tasks: 4 tasks × \(1 vCPU × \$0\.04048 \+ 2 GB × \$0\.004445\) × 730 h \(X86_64\); up to 8 tasks/);
         assert.match(r.stdout, /assumes 100 GB\/month processed/);
         assert.match(r.stdout, /webfleet:data:Database webfleet-prod-db\n/);
@@ -74,8 +74,8 @@ describe("offline plan: npm run plan", function () {
         assert.strictEqual(field(out, "plan", "stack"), "dev");
         // 1 task × (0.5 × 0.04048 + 1 × 0.004445) × 730 = 18.02; ALB 22.265; 2 ALB IPs 7.30; logs 2.5 + 5 × 7/30 × 0.03 = 2.535;
         // 1 NAT 32.85 + 4.50 = 37.35; 1 EIP 3.65; RDS db.t4g.micro 11.68 + 20 × 0.115 = 13.98; 1 cache.t4g.micro 11.68;
-        // 2 secrets 0.80; ECR 0.10; 4 alarms 0.40.
-        const hand = 18.02 + 22.265 + 7.3 + 2.535 + 37.35 + 3.65 + 13.98 + 11.68 + 0.8 + 0.1 + 0.4;
+        // 2 secrets 0.80; ECR 0.10; 10 alarms (5xx ×2, p99, unhealthy, CPU, memory, DB connections, DB storage, Redis memory, Redis evictions) 1.00.
+        const hand = 18.02 + 22.265 + 7.3 + 2.535 + 37.35 + 3.65 + 13.98 + 11.68 + 0.8 + 0.1 + 1.0;
         const total = Number(field(out, "cost", "total"));
         assert.ok(Math.abs(total - hand) < 0.03, `dev total ${total}, by hand ${hand}`);
         assert.ok(Math.abs(Number(field(out, "cost", "totalMax")) - (hand + 18.02)) < 0.03);

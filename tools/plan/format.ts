@@ -23,7 +23,7 @@ function describeOverrides(overrides: Readonly<Record<string, string>>): string 
 }
 
 /** The capacity plan, one row per quantity, with how each derived number was reached. */
-export function formatCapacity(plan: Plan): string[] {
+export function formatCapacity(plan: Pick<Plan, "stack" | "overrides" | "capacity" | "deploymentMaximumPercent" | "dbPoolMaxPerTask">): string[] {
     const c = plan.capacity;
     const p = plan.deploymentMaximumPercent;
     const usable = c.dbMaxConnections - c.dbReservedConnections;

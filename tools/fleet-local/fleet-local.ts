@@ -7,13 +7,15 @@
  * when every request was answered and every instance answered some).
  */
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { formatProblems } from "../../lib/problems";
 import { formatCapacity } from "../plan/format";
 import { ArgProblem, formatArgProblems, readInteger, scanArgs } from "../loadtest/args";
 import { jsonRpcBody } from "../loadtest/run";
 import { localCapacity, projectBudgetDefaults } from "./budget";
 import { checkPassed, checkSpread, formatCheck } from "./check";
-import { BalancerKind, BALANCERS, Fleet, localFleetProblems, startFleet } from "./fleet";
+import { APP_DIR, BalancerKind, BALANCERS, Fleet, localFleetProblems, startFleet } from "./fleet";
 
 export const USAGE = `Usage: npm run fleet:local [-- options]
 
@@ -30,8 +32,8 @@ endpoint whose upstream is a stub on loopback. Everything listens on 127.0.0.1 o
   --docker                run the instances as containers of the image (not built yet: refuses)
   --help                  this text
 
-Needs \`npm run setup\` (PostgreSQL, Redis, HAProxy, npm dependencies) and the app's
-production build (\`npm --prefix app run build\`).`;
+Needs \`npm run setup\` (PostgreSQL, Redis, HAProxy, npm dependencies); builds the app's
+production build first when its sources changed.`;
 
 export interface FleetArgs {
     readonly replicas: number;
@@ -143,6 +145,11 @@ export async function fleetMain(argv: readonly string[], out: (line: string) => 
     if (args.docker) {
         err(`fleet:local: ${dockerRefusal()}`);
         return 2;
+    }
+    if (fs.existsSync(path.join(APP_DIR, "node_modules", "next"))) {
+        // Always the current source: a fresh machine has no build yet; later runs skip in a second.
+        err("fleet:local: building the app's production build if its sources changed (the first build takes a minute or two) …");
+        execFileSync(process.execPath, [path.join(APP_DIR, "scripts", "build.js"), "--if-changed"], { cwd: APP_DIR, stdio: ["ignore", 2, 2] });
     }
     const problems = localFleetProblems({ lb: args.lb });
     if (problems.length > 0) {

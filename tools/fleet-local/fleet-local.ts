@@ -146,16 +146,6 @@ export async function fleetMain(argv: readonly string[], out: (line: string) => 
         err(`fleet:local: ${dockerRefusal()}`);
         return 2;
     }
-    if (fs.existsSync(path.join(APP_DIR, "node_modules", "next"))) {
-        // Always the current source: a fresh machine has no build yet; later runs skip in a second.
-        err("fleet:local: building the app's production build if its sources changed (the first build takes a minute or two) …");
-        execFileSync(process.execPath, [path.join(APP_DIR, "scripts", "build.js"), "--if-changed"], { cwd: APP_DIR, stdio: ["ignore", 2, 2] });
-    }
-    const problems = localFleetProblems({ lb: args.lb });
-    if (problems.length > 0) {
-        err(`fleet:local: cannot start here:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-        return 2;
-    }
     const budget = localCapacity(args.replicas, args.maxConnections, projectBudgetDefaults());
     if (!budget.ok) {
         err(
@@ -164,6 +154,16 @@ export async function fleetMain(argv: readonly string[], out: (line: string) => 
                 formatProblems(budget.problems).split("\n").slice(0, -1).join("\n") +
                 "\nLocally: lower --replicas or raise --max-connections.",
         );
+        return 2;
+    }
+    if (fs.existsSync(path.join(APP_DIR, "node_modules", "next"))) {
+        // Always the current source: a fresh machine has no build yet; later runs skip in a second.
+        err("fleet:local: building the app's production build if its sources changed (the first build takes a minute or two) …");
+        execFileSync(process.execPath, [path.join(APP_DIR, "scripts", "build.js"), "--if-changed"], { cwd: APP_DIR, stdio: ["ignore", 2, 2] });
+    }
+    const problems = localFleetProblems({ lb: args.lb });
+    if (problems.length > 0) {
+        err(`fleet:local: cannot start here:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
         return 2;
     }
     const capacityLines = formatCapacity({

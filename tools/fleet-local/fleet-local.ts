@@ -15,6 +15,7 @@ import { ArgProblem, formatArgProblems, readInteger, scanArgs } from "../loadtes
 import { jsonRpcBody } from "../loadtest/run";
 import { localCapacity, projectBudgetDefaults } from "./budget";
 import { checkPassed, checkSpread, formatCheck } from "./check";
+import { DEFAULT_IMAGE, dockerProblem } from "./container";
 import { APP_DIR, BalancerKind, BALANCERS, Fleet, localFleetProblems, startFleet } from "./fleet";
 
 export const USAGE = `Usage: npm run fleet:local [-- options]
@@ -29,7 +30,8 @@ endpoint whose upstream is a stub on loopback. Everything listens on 127.0.0.1 o
   --max-connections <n>   PostgreSQL max_connections, 10..1000 (default 60); the pools come from it
   --lb <name>             haproxy (default: health checks, draining) or proxy (hand-written round robin)
   --check                 start, send 20 requests, show the spread over instances, stop
-  --docker                run the instances as containers of the image (not built yet: refuses)
+  --docker                run the instances as containers of the image (needs a Docker engine)
+  --image <tag>           the image for --docker (default ${DEFAULT_IMAGE}, what \`npm run test:image\` builds)
   --help                  this text
 
 Needs \`npm run setup\` (PostgreSQL, Redis, HAProxy, npm dependencies); builds the app's
@@ -42,6 +44,7 @@ export interface FleetArgs {
     readonly lb: BalancerKind;
     readonly check: boolean;
     readonly docker: boolean;
+    readonly image: string;
 }
 
 export type ParsedFleetArgs =
@@ -49,7 +52,7 @@ export type ParsedFleetArgs =
     | { readonly kind: "help" }
     | { readonly kind: "error"; readonly problems: readonly ArgProblem[] };
 
-const VALUE_OPTIONS = ["replicas", "port", "max-connections", "lb"] as const;
+const VALUE_OPTIONS = ["replicas", "port", "max-connections", "lb", "image"] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 export function parseFleetArgs(argv: readonly string[]): ParsedFleetArgs {
@@ -80,24 +83,17 @@ export function parseFleetArgs(argv: readonly string[]): ParsedFleetArgs {
     if (problems.length > 0 || lb === undefined) {
         return { kind: "error", problems };
     }
-    return { kind: "ok", args: { replicas, port, maxConnections, lb, check: flags.has("check"), docker: flags.has("docker") } };
-}
-
-/** Why `--docker` cannot run here: no engine answers, or (with one) that it is not built yet. */
-export function dockerRefusal(): string {
-    try {
-        execFileSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: ["ignore", "pipe", "pipe"], timeout: 5000 });
-    } catch (error) {
-        const stderr = typeof error === "object" && error !== null && "stderr" in error ? String(error.stderr).trim() : "";
-        return (
-            `--docker needs a Docker engine and none answers (\`docker info\`: ${stderr.split("\n")[0] || String(error)}). ` +
-            "Start one with `npm run docker:engine`, or run without --docker."
-        );
+    const image = values.get("image") ?? DEFAULT_IMAGE;
+    if (!/^[a-z0-9][a-z0-9._\/:@-]{0,254}$/.test(image)) {
+        problems.push({ option: "--image", given: image, allowed: "a Docker image reference, e.g. webfleet-web:test" });
     }
-    return (
-        "--docker is not built yet: instances run as processes of the production build (`node server.js`, " +
-        "exactly what the image runs). Run without --docker; `npm run test:image` tests the image itself."
-    );
+    if (values.has("image") && !flags.has("docker")) {
+        problems.push({ option: "--image", given: image, allowed: "only with --docker" });
+    }
+    if (problems.length > 0) {
+        return { kind: "error", problems };
+    }
+    return { kind: "ok", args: { replicas, port, maxConnections, lb, check: flags.has("check"), docker: flags.has("docker"), image } };
 }
 
 function sampleCurl(fleet: Fleet): string {
@@ -106,9 +102,14 @@ function sampleCurl(fleet: Fleet): string {
 }
 
 export function banner(fleet: Fleet, args: FleetArgs, capacityLines: readonly string[], pool: number): string[] {
-    const rows = fleet.instances().map((i) => `  ${i.id.padEnd(10)} 127.0.0.1:${String(i.port).padEnd(6)} pid ${String(i.pid ?? "-").padEnd(8)} DB_POOL_MAX ${pool}`);
+    const rows = fleet.instances().map(
+        (i) =>
+            `  ${i.id.padEnd(10)} 127.0.0.1:${String(i.port).padEnd(6)} pid ${String(i.pid ?? "-").padEnd(8)} DB_POOL_MAX ${pool}` +
+            (i.container === undefined ? "" : `  container ${i.container}`),
+    );
+    const kill = args.docker ? "docker kill <container>" : "kill -9 <pid>";
     return [
-        `fleet:local: ${args.replicas} instance(s) of the production build behind ${fleet.lbDescription}`,
+        `fleet:local: ${args.replicas} instance(s) of the production build${args.docker ? ` (containers of ${args.image})` : ""} behind ${fleet.lbDescription}`,
         "",
         `URL         ${fleet.url}`,
         "",
@@ -125,7 +126,7 @@ export function banner(fleet: Fleet, args: FleetArgs, capacityLines: readonly st
         `  ${sampleCurl(fleet)}`,
         `  npm run fleet:check -- --url ${fleet.url}                  # 20 requests, spread over instances`,
         `  npm run loadtest -- --url ${fleet.url} --endpoint ${fleet.endpointId} --rps 200 --duration 10s`,
-        `  kill -9 <pid>       # an instance dies: the balancer takes it out, a replacement rejoins`,
+        `  ${kill.padEnd(19)} # an instance dies: the balancer takes it out, a replacement rejoins`,
         "",
         "fleet:local: ready; Ctrl-C stops everything",
     ];
@@ -142,10 +143,6 @@ export async function fleetMain(argv: readonly string[], out: (line: string) => 
         return 2;
     }
     const args = parsed.args;
-    if (args.docker) {
-        err(`fleet:local: ${dockerRefusal()}`);
-        return 2;
-    }
     const budget = localCapacity(args.replicas, args.maxConnections, projectBudgetDefaults());
     if (!budget.ok) {
         err(
@@ -156,12 +153,18 @@ export async function fleetMain(argv: readonly string[], out: (line: string) => 
         );
         return 2;
     }
-    if (fs.existsSync(path.join(APP_DIR, "node_modules", "next"))) {
+    if (args.docker) {
+        const problem = dockerProblem(args.image);
+        if (problem !== null) {
+            err(`fleet:local: ${problem}`);
+            return 2;
+        }
+    } else if (fs.existsSync(path.join(APP_DIR, "node_modules", "next"))) {
         // Always the current source: a fresh machine has no build yet; later runs skip in a second.
         err("fleet:local: building the app's production build if its sources changed (the first build takes a minute or two) …");
         execFileSync(process.execPath, [path.join(APP_DIR, "scripts", "build.js"), "--if-changed"], { cwd: APP_DIR, stdio: ["ignore", 2, 2] });
     }
-    const problems = localFleetProblems({ lb: args.lb });
+    const problems = localFleetProblems({ lb: args.lb, docker: args.docker });
     if (problems.length > 0) {
         err(`fleet:local: cannot start here:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
         return 2;
@@ -188,6 +191,7 @@ export async function fleetMain(argv: readonly string[], out: (line: string) => 
         poolPerTask: budget.plan.poolPerTask,
         lb: args.lb,
         log: (line) => err(`fleet:local: ${line}`),
+        ...(args.docker ? { dockerImage: args.image } : {}),
     });
     // From here on, every way out stops the fleet first.
     let stopping: Promise<void> | undefined;

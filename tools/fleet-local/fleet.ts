@@ -19,11 +19,11 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import type { AppInstance } from "../../app/local/app";
 import { Child } from "../../app/local/child";
 import { locatePgBin } from "../../app/local/pg-bin";
 import { freePort, sleep, waitFor } from "../../app/local/ports";
 import { Listening, startRoundRobinProxy } from "../loadtest/proxy";
+import { ContainerInstance } from "./container";
 import { adminCommand, checkConfig, haproxyVersion, HAPROXY, parseStat, ServerState, writeConfig } from "./haproxy";
 
 export const APP_DIR = path.resolve(__dirname, "..", "..", "app");
@@ -37,11 +37,13 @@ export const SAMPLE_ENDPOINT = "sample";
 /** Every reason a local fleet cannot start here (empty when it can), each with its fix. */
 export function localFleetProblems(opts: {
     readonly lb: BalancerKind;
+    /** Instances as containers: no local production build needed. */
+    readonly docker?: boolean;
     readonly env?: Readonly<Record<string, string | undefined>>;
     readonly pgRoot?: string;
 }): string[] {
     const problems: string[] = [];
-    if (!fs.existsSync(path.join(APP_DIR, ".next", "standalone", "server.js"))) {
+    if (opts.docker !== true && !fs.existsSync(path.join(APP_DIR, ".next", "standalone", "server.js"))) {
         problems.push("no production build of the app: run `npm --prefix app run build`");
     }
     if (!fs.existsSync(path.join(APP_DIR, "node_modules", "pg"))) {
@@ -84,13 +86,17 @@ export interface FleetOptions {
     readonly log?: (line: string) => void;
     /** INSTANCE_ID prefix: `<prefix>-1` … (default "local"). */
     readonly idPrefix?: string;
+    /** Run each instance as a container of this image instead of `node server.js`. */
+    readonly dockerImage?: string;
 }
 
 export interface InstanceView {
     readonly id: string;
     readonly port: number;
-    /** Process id of the running process; undefined between an exit and its replacement. */
+    /** Process id of the running process (`docker run` with --docker); undefined between an exit and its replacement. */
     readonly pid: number | undefined;
+    /** The container's name, with --docker. */
+    readonly container: string | undefined;
     readonly restarts: number;
 }
 
@@ -126,8 +132,15 @@ interface Balancer {
     stop(): Promise<void>;
 }
 
+/** A running instance: a `node server.js` process or a `docker run` in the foreground. */
+interface RunningInstance {
+    readonly child: Child;
+    readonly containerName?: string;
+    stop(): Promise<number | null>;
+}
+
 class Slot {
-    app: AppInstance | undefined;
+    app: RunningInstance | undefined;
     restarts = 0;
     /** A replacement being started; stop() waits for it. */
     replacing: Promise<void> | undefined;
@@ -137,7 +150,7 @@ class Slot {
     ) {}
     view(): InstanceView {
         const running = this.app !== undefined && this.app.child.running;
-        return { id: this.id, port: this.port, pid: running ? this.app?.child.proc.pid : undefined, restarts: this.restarts };
+        return { id: this.id, port: this.port, pid: running ? this.app?.child.proc.pid : undefined, container: this.app?.containerName, restarts: this.restarts };
     }
 }
 
@@ -217,7 +230,11 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     let stopped: Promise<void> | undefined;
 
     const startInstance = async (slot: Slot): Promise<void> => {
-        slot.app = await appModule.AppInstance.start(f, { PORT: String(slot.port), DB_POOL_MAX: String(options.poolPerTask) }, slot.id);
+        const env = { PORT: String(slot.port), DB_POOL_MAX: String(options.poolPerTask) };
+        slot.app =
+            options.dockerImage === undefined
+                ? await appModule.AppInstance.start(f, env, slot.id)
+                : await ContainerInstance.start(f, env, slot.id, options.dockerImage);
         const app = slot.app;
         void app.child.exited.then((code) => {
             if (!stopping && slot.app === app) {

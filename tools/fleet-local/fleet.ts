@@ -24,7 +24,7 @@ import { locatePgBin } from "../../app/local/pg-bin";
 import { freePort, sleep, waitFor } from "../../app/local/ports";
 import { Listening, startRoundRobinProxy } from "../loadtest/proxy";
 import { ContainerInstance } from "./container";
-import { adminCommand, checkConfig, haproxyVersion, HAPROXY, parseStat, ServerState, writeConfig } from "./haproxy";
+import { adminCommand, BACKEND, checkConfig, haproxyVersion, HAPROXY, parseStat, ServerState, writeConfig } from "./haproxy";
 
 export const APP_DIR = path.resolve(__dirname, "..", "..", "app");
 
@@ -270,6 +270,11 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
                 if (stopping) {
                     await slot.app?.stop();
                     return;
+                }
+                if (balancer?.adminSocket !== undefined) {
+                    // An instance drained by hand (`set server … state drain`) stays drained in
+                    // HAProxy across its exit; its replacement is a new task and takes traffic.
+                    await adminCommand(balancer.adminSocket, `set server ${BACKEND}/${slot.id} state ready`).catch(() => undefined);
                 }
                 log(`${slot.id}: replacement running (pid ${slot.app?.child.proc.pid}); it rejoins when its health checks pass`);
                 return;

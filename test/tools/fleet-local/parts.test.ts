@@ -13,10 +13,10 @@ import { haproxyConfig, parseStat } from "../../../tools/fleet-local/haproxy";
 
 describe("fleet:local arguments", () => {
     it("defaults to 4 replicas on port 8080, max_connections 60, HAProxy", () => {
-        assert.deepEqual(parseFleetArgs([]), { kind: "ok", args: { replicas: 4, port: 8080, maxConnections: 60, lb: "haproxy", check: false, docker: false } });
+        assert.deepEqual(parseFleetArgs([]), { kind: "ok", args: { replicas: 4, port: 8080, maxConnections: 60, lb: "haproxy", check: false, docker: false, image: "webfleet-web:test" } });
         assert.deepEqual(parseFleetArgs(["--replicas=3", "--port", "9000", "--lb", "proxy", "--check"]), {
             kind: "ok",
-            args: { replicas: 3, port: 9000, maxConnections: 60, lb: "proxy", check: true, docker: false },
+            args: { replicas: 3, port: 9000, maxConnections: 60, lb: "proxy", check: true, docker: false, image: "webfleet-web:test" },
         });
         assert.deepEqual(parseFleetArgs(["--help", "--bogus"]), { kind: "help" });
     });
@@ -29,6 +29,8 @@ describe("fleet:local arguments", () => {
         [["--lb", "nginx"], "--lb", "one of haproxy, proxy"],
         [["--replica", "4"], "--replica", "one of --replicas"],
         [["--check=yes"], "--check", "a flag without a value"],
+        [["--image", "x:1"], "--image", "only with --docker"],
+        [["--docker", "--image", "Bad Image"], "--image", "a Docker image reference"],
     ] as const) {
         it(`refuses ${argv.join(" ")}, naming ${option}`, () => {
             const r = parseFleetArgs(argv);

@@ -19,6 +19,7 @@ const STAGES = [
   // test:app builds the app; test:loadtest then also runs against two real instances of it.
   ["test:app", "the app against real PostgreSQL and Redis"],
   ["test:loadtest", "load-test CLI against loopback servers and two app instances"],
+  ["test:fleet-local", "npm run fleet:local with 3 replicas: spread, pools, a killed instance, clean stop"],
   ["test:image", "the container image (needs a Docker engine)"],
 ];
 

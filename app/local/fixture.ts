@@ -27,8 +27,21 @@ export function fixture(): Fixture {
     return current;
 }
 
-export async function startFixture(): Promise<void> {
-    const [pg, redis, upstream] = await Promise.all([PgServer.start(PG_MAX_CONNECTIONS), RedisServer.start(), UpstreamStub.start()]);
+/** `maxConnections`: the server's max_connections (the local fleet sizes its pools from it). */
+export async function startFixture(maxConnections = PG_MAX_CONNECTIONS): Promise<void> {
+    const started = await Promise.allSettled([PgServer.start(maxConnections), RedisServer.start(), UpstreamStub.start()]);
+    const [pgS, redisS, upstreamS] = started;
+    if (pgS.status === "rejected" || redisS.status === "rejected" || upstreamS.status === "rejected") {
+        // Stop whichever did start: a failed start must leave no server behind.
+        await Promise.all([
+            pgS.status === "fulfilled" ? pgS.value.stop() : undefined,
+            redisS.status === "fulfilled" ? redisS.value.stop() : undefined,
+            upstreamS.status === "fulfilled" ? upstreamS.value.close() : undefined,
+        ]);
+        const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+        throw failed?.reason;
+    }
+    const [pg, redis, upstream] = [pgS.value, redisS.value, upstreamS.value];
     const seed = new Pool({ host: "127.0.0.1", port: pg.port, user: APP_USER, password: APP_PASSWORD, database: APP_DB, max: 1 });
     seed.on("error", () => undefined);
     current = { pg, redis, upstream, seed };

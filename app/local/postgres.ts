@@ -9,22 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { Child } from "./child";
+import { findPgBin } from "./pg-bin";
 import { freePort, waitFor } from "./ports";
-
-/** PG_BIN, else the newest Debian/Ubuntu install (/usr/lib/postgresql/<major>/bin): 15 on Debian 12, 16 on Ubuntu 24.04. */
-function findPgBin(): string {
-    if (process.env.PG_BIN) {
-        return process.env.PG_BIN;
-    }
-    const root = "/usr/lib/postgresql";
-    const majors = fs.existsSync(root)
-        ? fs.readdirSync(root).filter((d) => /^\d+$/.test(d) && fs.existsSync(path.join(root, d, "bin", "postgres")))
-        : [];
-    if (majors.length === 0) {
-        throw new Error(`no PostgreSQL server under ${root}/<version>/bin; run \`npm run setup\` or set PG_BIN`);
-    }
-    return path.join(root, majors.sort((a, b) => Number(b) - Number(a))[0], "bin");
-}
 
 const BIN = findPgBin();
 export const SUPERUSER = "postgres";

@@ -95,19 +95,24 @@ const FLAG_OPTIONS = ["json", "help"] as const;
 const MAX_RPS = 50_000;
 const MAX_DURATION_MS = 3_600_000;
 
-function isValueOption(name: string): name is ValueOption {
-    return (VALUE_OPTIONS as readonly string[]).includes(name);
+/** What the command line said, before any value is checked. */
+export interface ScannedArgs<V extends string> {
+    readonly values: Map<V, string>;
+    readonly flags: Set<string>;
+    readonly problems: ArgProblem[];
 }
 
 /**
- * Parses `--name value` and `--name=value` pairs. Hand-written rather than
- * `util.parseArgs` so that each mistake (unknown option, missing value, repeated option)
- * becomes one problem in the same list as the value checks.
+ * Splits `--name value` and `--name=value` pairs and bare `--flag`s. Hand-written rather
+ * than `util.parseArgs` so that each mistake (unknown option, missing value, repeated
+ * option) becomes one problem in the same list as the value checks. Shared by every
+ * tool's command line (loadtest, fleet:local, fleet:check).
  */
-export function parseArgs(argv: readonly string[]): ParseResult {
+export function scanArgs<V extends string>(argv: readonly string[], valueOptions: readonly V[], flagOptions: readonly string[]): ScannedArgs<V> {
     const problems: ArgProblem[] = [];
-    const values = new Map<ValueOption, string>();
+    const values = new Map<V, string>();
     const flags = new Set<string>();
+    const isValue = (name: string): name is V => (valueOptions as readonly string[]).includes(name);
 
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
@@ -117,15 +122,15 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         }
         const eq = arg.indexOf("=");
         const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-        if ((FLAG_OPTIONS as readonly string[]).includes(name)) {
+        if (flagOptions.includes(name)) {
             if (eq !== -1) {
                 problems.push({ option: `--${name}`, given: arg, allowed: "a flag without a value" });
             }
             flags.add(name);
             continue;
         }
-        if (!isValueOption(name)) {
-            const known = [...VALUE_OPTIONS, ...FLAG_OPTIONS].map((o) => `--${o}`).join(", ");
+        if (!isValue(name)) {
+            const known = [...valueOptions, ...flagOptions].map((o) => `--${o}`).join(", ");
             problems.push({ option: `--${name}`, given: arg, allowed: `one of ${known}` });
             continue;
         }
@@ -145,6 +150,12 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         }
         values.set(name, value);
     }
+    return { values, flags, problems };
+}
+
+/** Parses the load test's command line: options, help, or every problem at once. */
+export function parseArgs(argv: readonly string[]): ParseResult {
+    const { values, flags, problems } = scanArgs(argv, VALUE_OPTIONS, FLAG_OPTIONS);
 
     if (flags.has("help")) {
         return { kind: "help" };
@@ -220,7 +231,7 @@ export function gatewayUrl(base: URL, endpoint: string | null): URL {
     return url;
 }
 
-function readUrl(raw: string): Parsed<URL> {
+export function readUrl(raw: string): Parsed<URL> {
     const allowed = "an absolute http:// or https:// URL, e.g. http://127.0.0.1:8080";
     let url: URL;
     try {
@@ -275,7 +286,7 @@ export function readRate(raw: string): Parsed<number> {
 }
 
 /** Endpoint ids go into a query string and the gateway's cache key: keep them plain. */
-function readEndpoint(raw: string): Parsed<string> {
+export function readEndpoint(raw: string): Parsed<string> {
     return /^[A-Za-z0-9_-]{1,128}$/.test(raw)
         ? { value: raw }
         : { allowed: "1 to 128 of the characters A-Z a-z 0-9 _ - (as the gateway accepts)" };
@@ -295,8 +306,8 @@ function formatMs(ms: number): string {
     return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-export function formatArgProblems(problems: readonly ArgProblem[]): string {
+export function formatArgProblems(problems: readonly ArgProblem[], tool = "loadtest"): string {
     const lines = problems.map((p) => `  - ${p.option} = ${JSON.stringify(p.given)}: ${p.allowed}`);
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-    return [`loadtest: ${count} with the arguments:`, ...lines, "Run with --help for usage."].join("\n");
+    return [`${tool}: ${count} with the arguments:`, ...lines, "Run with --help for usage."].join("\n");
 }

@@ -1,124 +1,89 @@
 /**
- * A fleet on loopback: real Postgres, Redis and the upstream stub (the app's own test
- * support, app/local), N instances of the production build (`node server.js` in
- * app/.next/standalone, as the image runs it) and the round-robin proxy in front.
+ * `npm run loadtest:local -- --rps 300 --duration 10s [--instances 2] [--lb haproxy|proxy] [other loadtest options]`
  *
- *   npm run loadtest:local -- --rps 300 --duration 10s [other loadtest options]
- *
- * starts it, runs the load test against the proxy (--url and --endpoint are filled in;
- * --instances N picks the count, default 2) and stops everything. Needs `npm run build`
- * in app/ and the Debian postgresql and redis-server packages (`npm run setup`).
- *
- * The app's helpers are loaded with import() only when a fleet is started, so the load
- * test's own tests still load on a machine without app/node_modules.
+ * Starts the local fleet (tools/fleet-local/fleet.ts: real PostgreSQL, Redis, upstream
+ * stub, N instances of the production build, a balancer in front), runs the load test
+ * against it (--url and --endpoint are filled in) and stops everything. Status lines go
+ * to stderr, so `--json` leaves nothing but the report on stdout.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { main } from "./loadtest";
-import { startRoundRobinProxy } from "./proxy";
+import { formatArgProblems } from "./args";
+import { localCapacity, projectBudgetDefaults } from "../fleet-local/budget";
+import { BalancerKind, BALANCERS, Fleet, localFleetProblems, startFleet } from "../fleet-local/fleet";
 
-export const APP_DIR = path.resolve(__dirname, "..", "..", "app");
+/** max_connections of the load test's PostgreSQL: room for 8 instances at the default pool floor. */
+export const LOADTEST_MAX_CONNECTIONS = 100;
 
-/** Why a local fleet cannot start here, or null when it can. */
-export function localFleetUnavailable(): string | null {
-    if (!fs.existsSync(path.join(APP_DIR, ".next", "standalone", "server.js"))) {
-        return "no production build: run `npm run build` in app/";
+/** Starts `instances` instances behind `lb`, each pool sized by the cloud fleet's budget. */
+export async function startLocalFleet(instances: number, lb: BalancerKind): Promise<Fleet> {
+    const budget = localCapacity(instances, LOADTEST_MAX_CONNECTIONS, projectBudgetDefaults());
+    if (!budget.ok) {
+        throw new Error(`${instances} instances do not fit max_connections ${LOADTEST_MAX_CONNECTIONS}: ${budget.problems[0]?.allowed ?? ""}`);
     }
-    if (!fs.existsSync(path.join(APP_DIR, "node_modules", "pg"))) {
-        return "app dependencies missing: run `npm ci` in app/";
-    }
-    const pgBin = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
-    if (!fs.existsSync(path.join(pgBin, "postgres"))) {
-        return `no PostgreSQL server at ${pgBin}: run \`npm run setup\``;
-    }
-    return null;
-}
-
-export interface LocalFleet {
-    /** The proxy's base URL: what --url gets. */
-    readonly url: string;
-    /** A registered endpoint id whose upstream is the stub. */
-    readonly endpointId: string;
-    /** `x-instance-id` of each instance, in start order. */
-    readonly instanceIds: readonly string[];
-    /** Makes the upstream stub answer HTTP 500 (on) or normally (off). */
-    failUpstream(on: boolean): void;
-    stop(): Promise<void>;
-}
-
-export async function startLocalFleet(instances: number): Promise<LocalFleet> {
-    const fixtureModule = await import("../../app/local/fixture");
-    const appModule = await import("../../app/local/app");
-    await fixtureModule.startFixture();
-    const started: { stop(): Promise<unknown> }[] = [];
-    try {
-        const f = fixtureModule.fixture();
-        const endpointId = fixtureModule.uniqueId("loadtest");
-        await fixtureModule.addEndpoint(endpointId, f.upstream.url);
-        const instanceIds = Array.from({ length: instances }, (_, i) => `local-${i + 1}`);
-        const apps = [];
-        for (const id of instanceIds) {
-            const app = await appModule.AppInstance.start(f, {}, id);
-            started.push(app);
-            apps.push(app);
-        }
-        const proxy = await startRoundRobinProxy(apps.map((a) => `http://127.0.0.1:${a.port}`));
-        return {
-            url: proxy.url,
-            endpointId,
-            instanceIds,
-            failUpstream: (on) => {
-                f.upstream.behaviour = { delayMs: 0, fault: on ? "http-500" : "none" };
-            },
-            stop: async () => {
-                await proxy.close();
-                await Promise.all(started.map((a) => a.stop()));
-                await fixtureModule.stopFixture();
-            },
-        };
-    } catch (error) {
-        await Promise.all(started.map((a) => a.stop()));
-        await fixtureModule.stopFixture();
+    const fleet = await startFleet({
+        replicas: instances,
+        port: 0,
+        maxConnections: LOADTEST_MAX_CONNECTIONS,
+        poolPerTask: budget.plan.poolPerTask,
+        lb,
+        // A load test measures the fleet as started: no replacements mid-run.
+        restart: false,
+    });
+    await fleet.waitAllUp().catch(async (error: unknown) => {
+        await fleet.stop();
         throw error;
-    }
+    });
+    return fleet;
 }
 
-/** Splits `--instances N` off the arguments; the rest go to the load test. */
-function takeInstances(argv: readonly string[]): { instances: number; rest: string[] } {
+/** Splits `--instances N` and `--lb` off the arguments; the rest go to the load test. */
+export function takeFleetArgs(argv: readonly string[]): { instances: number; lb: BalancerKind; rest: string[] } | { problems: string } {
     const rest = [...argv];
-    const i = rest.indexOf("--instances");
-    if (i === -1) {
-        return { instances: 2, rest };
+    const problems: { option: string; given: string; allowed: string }[] = [];
+    const take = (name: string): string | undefined => {
+        const i = rest.indexOf(name);
+        if (i === -1) {
+            return undefined;
+        }
+        const value = rest[i + 1] ?? "(no value)";
+        rest.splice(i, 2);
+        return value;
+    };
+    const rawInstances = take("--instances") ?? "2";
+    const instances = Number(rawInstances);
+    if (!/^\d+$/.test(rawInstances) || instances < 1 || instances > 8) {
+        problems.push({ option: "--instances", given: rawInstances, allowed: "an integer from 1 to 8" });
     }
-    const n = Number(rest[i + 1]);
-    if (!Number.isInteger(n) || n < 1 || n > 8) {
-        throw new Error("--instances: an integer from 1 to 8");
+    const rawLb = take("--lb") ?? "haproxy";
+    const lb = BALANCERS.find((b) => b === rawLb);
+    if (lb === undefined) {
+        problems.push({ option: "--lb", given: rawLb, allowed: `one of ${BALANCERS.join(", ")}` });
     }
-    rest.splice(i, 2);
-    return { instances: n, rest };
+    return problems.length > 0 || lb === undefined ? { problems: formatArgProblems(problems, "loadtest:local") } : { instances, lb, rest };
 }
 
-async function run(): Promise<number> {
-    const unavailable = localFleetUnavailable();
-    if (unavailable !== null) {
-        process.stderr.write(`loadtest:local: ${unavailable}\n`);
+export async function runLocal(argv: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+    const args = takeFleetArgs(argv);
+    if ("problems" in args) {
+        err(args.problems);
         return 2;
     }
-    const { instances, rest } = takeInstances(process.argv.slice(2));
-    const fleet = await startLocalFleet(instances);
-    process.stdout.write(`loadtest:local: ${instances} instances behind ${fleet.url}, endpoint ${fleet.endpointId}\n`);
+    const problems = localFleetProblems({ lb: args.lb });
+    if (problems.length > 0) {
+        err(`loadtest:local: cannot start a local fleet here:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        return 2;
+    }
+    const fleet = await startLocalFleet(args.instances, args.lb);
+    err(`loadtest:local: ${args.instances} instances behind ${fleet.lbDescription} at ${fleet.url}, endpoint ${fleet.endpointId}`);
     try {
-        return await main(["--url", fleet.url, "--endpoint", fleet.endpointId, ...rest], {
-            out: (line) => process.stdout.write(`${line}\n`),
-            err: (line) => process.stderr.write(`${line}\n`),
-        });
+        return await main(["--url", fleet.url, "--endpoint", fleet.endpointId, ...args.rest], { out, err });
     } finally {
         await fleet.stop();
     }
 }
 
 if (require.main === module) {
-    run().then(
+    runLocal(process.argv.slice(2), (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`)).then(
         (code) => {
             process.exitCode = code;
         },

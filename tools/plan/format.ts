@@ -29,7 +29,7 @@ function describeOverrides(overrides: Readonly<Record<string, string>>): string 
 }
 
 /** The pool row: the at-rest formula, or, while a change is in progress, what this `up` sets and the target. */
-function poolFormula(plan: Plan, formula: string): string {
+function poolFormula(plan: Pick<Plan, "transition">, formula: string): string {
     const t = plan.transition;
     if (t === undefined || t.poolPerTask === t.targetPoolPerTask) {
         return `${formula}; DB_POOL_MAX`;
@@ -38,7 +38,7 @@ function poolFormula(plan: Plan, formula: string): string {
 }
 
 /** The capacity plan, one row per quantity, with how each derived number was reached. */
-export function formatCapacity(plan: Plan): string[] {
+export function formatCapacity(plan: Pick<Plan, "stack" | "overrides" | "capacity" | "deploymentMaximumPercent" | "dbPoolMaxPerTask" | "transition">): string[] {
     const c = plan.capacity;
     const p = plan.deploymentMaximumPercent;
     const usable = c.dbMaxConnections - c.dbReservedConnections;

@@ -1,7 +1,10 @@
 /**
  * The load generator against a loopback "fleet": two backends behind a round-robin
  * proxy. Each run is a second or two at a modest rate, so the suite stays fast and
- * the numbers are far from what could overload this machine.
+ * the numbers are far from what could overload this machine. Assertions are counts,
+ * outcomes and spread — never how fast this machine answered (issue 12: p95 of 2,472 ms
+ * on a busy machine failed a 500 ms limit here); the threshold logic itself is tested on
+ * synthetic samples in stats.test.ts.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -18,7 +21,8 @@ function config(url: string, overrides: Partial<RunConfig> = {}): RunConfig {
         rps: 200,
         durationMs: 1000,
         warmupMs: 0,
-        timeoutMs: 2000,
+        // Far above any loopback answer however busy the machine: only the timeout test times out.
+        timeoutMs: 30_000,
         connections: 64,
         body: jsonRpcBody("eth_blockNumber"),
         ...overrides,
@@ -74,7 +78,8 @@ describe("loadtest against two instances behind a round-robin proxy", function (
                     ["task-b", 100],
                 ],
             );
-            assert.equal(evaluate(s, { maxErrorRate: 0.01, maxP95Ms: 500, minInstances: 2 }).passed, true);
+            // No latency limit: that is the CLI user's threshold, not a fact about this code.
+            assert.equal(evaluate(s, { maxErrorRate: 0.01, maxP95Ms: Number.MAX_SAFE_INTEGER, minInstances: 2 }).passed, true);
         } finally {
             await f.close();
         }
@@ -111,12 +116,12 @@ describe("loadtest against two instances behind a round-robin proxy", function (
         }
     });
 
-    it("counts requests past the timeout as errors and still ends on time", async () => {
-        const f = await fleet({ id: "slow", delayMs: 5000 });
+    it("counts requests past the timeout as errors and ends without waiting for their answers", async () => {
+        // The backend would answer after 10 minutes, far past mocha's timeout: the run
+        // finishing at all shows it stopped waiting at timeoutMs.
+        const f = await fleet({ id: "slow", delayMs: 600_000 });
         try {
-            const began = Date.now();
             const s = summarize(await runLoad(config(f.proxy.url, { rps: 20, durationMs: 500, timeoutMs: 300 })));
-            assert.ok(Date.now() - began < 2000, "the run must end about timeoutMs after the last due time");
             assert.equal(s.errors, 10);
             assert.equal(s.outcomes.timeout, 10);
         } finally {
@@ -127,7 +132,8 @@ describe("loadtest against two instances behind a round-robin proxy", function (
     it("CLI: exits 0 and prints the spread when thresholds hold", async () => {
         const f = await fleet({ id: "task-a" }, { id: "task-b" });
         try {
-            const r = await cli(["--url", f.proxy.url, "--rps", "100", "--duration", "1s", "--min-instances", "2"]);
+            // --max-p95/--timeout lifted: the verdict must depend on counts only.
+            const r = await cli(["--url", f.proxy.url, "--rps", "100", "--duration", "1s", "--min-instances", "2", "--max-p95", "120s", "--timeout", "60s"]);
             assert.equal(r.code, 0, r.stdout + r.stderr);
             assert.match(r.stdout, /task-a\s+50\s+50\.00%/);
             assert.match(r.stdout, /task-b\s+50\s+50\.00%/);

@@ -20,6 +20,8 @@ export interface BackendBehaviour {
 
 export async function startBackend(behaviour: BackendBehaviour): Promise<Listening> {
     const startedAt = Date.now();
+    // Answers still held when the backend closes are dropped, so no timer outlives the test.
+    const timers = new Set<NodeJS.Timeout>();
     const server = http.createServer((req, res) => {
         req.resume();
         req.on("end", () => {
@@ -35,11 +37,22 @@ export async function startBackend(behaviour: BackendBehaviour): Promise<Listeni
             const stall = behaviour.stallUntilMs === undefined ? 0 : startedAt + behaviour.stallUntilMs - Date.now();
             const wait = Math.max(behaviour.delayMs ?? 0, stall);
             if (wait > 0) {
-                setTimeout(send, wait);
+                const timer = setTimeout(() => {
+                    timers.delete(timer);
+                    send();
+                }, wait);
+                timers.add(timer);
             } else {
                 send();
             }
         });
     });
-    return listen(server);
+    const listening = await listen(server);
+    return {
+        url: listening.url,
+        close: async () => {
+            timers.forEach(clearTimeout);
+            await listening.close();
+        },
+    };
 }

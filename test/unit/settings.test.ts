@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
+import { propertyRuns } from "../support/property-runs";
 import { isValidFargateSize } from "../../lib/fargate";
 import { ConfigError, formatProblems } from "../../lib/problems";
 import { parseSettings, PROJECT_KEYS, RawConfig } from "../../lib/settings";
@@ -131,7 +132,7 @@ describe("config validation (lib/settings)", () => {
                     Math.floor((st.replicas * st.deploymentMaximumPercent) / 100) > st.replicas
                 );
             }),
-            { numRuns: 3000 },
+            { numRuns: propertyRuns(3000) },
         );
     });
 

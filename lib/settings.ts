@@ -7,7 +7,7 @@
  * one place, Pulumi.yaml; the CLI applies them before the program runs, so a key that has
  * a default there is required here (its absence means Pulumi.yaml lost it).
  */
-import { CapacityPlan, planCapacity } from "./capacity";
+import { CapacityPlan, MIN_RESERVED_CONNECTIONS, planCapacity } from "./capacity";
 import { safeMaxConnections, MAX_CONNECTIONS_LIMIT } from "./db-instance-classes";
 import {
     CPU_ARCHITECTURES,
@@ -270,7 +270,7 @@ export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsRes
     const dbBackupRetentionDays = r.integer("dbBackupRetentionDays", 1, 35);
     const dbMultiAz = r.boolean("dbMultiAz");
     const dbMaxConnectionsRaw = r.integer("dbMaxConnections", 10, MAX_CONNECTIONS_LIMIT, true);
-    const dbReservedConnections = r.integer("dbReservedConnections", 3, MAX_CONNECTIONS_LIMIT);
+    const dbReservedConnections = r.integer("dbReservedConnections", MIN_RESERVED_CONNECTIONS, MAX_CONNECTIONS_LIMIT);
     const dbPoolMaxPerTask = r.integer("dbPoolMaxPerTask", 1, 10000);
     const dbPoolMinPerTask = r.integer("dbPoolMinPerTask", 1, 10000);
     const cacheEngine = r.oneOf("cacheEngine", CACHE_ENGINES);

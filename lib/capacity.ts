@@ -102,7 +102,7 @@ function explainShortfall(input: CapacityInput, peak: number): ConfigProblem[] {
     const raise =
         needed <= MAX_CONNECTIONS_LIMIT
             ? `Raise dbMaxConnections to at least ${needed} (or choose a larger dbInstanceClass), or change one of the keys below.`
-            : `No dbMaxConnections can fit it (at most ${MAX_CONNECTIONS_LIMIT}); change one of the keys below.`;
+            : `No dbMaxConnections can fit it (PostgreSQL on RDS allows up to ${MAX_CONNECTIONS_LIMIT}); change one of the keys below.`;
     const problems: ConfigProblem[] = [
         problem("dbMaxConnections", input.dbMaxConnections, `the connection budget does not fit: ${arithmetic}. ${raise}`),
     ];

@@ -118,6 +118,8 @@ describe("connection budget (lib/capacity)", () => {
                     const fixed: CapacityInput =
                         p.key === "webfleet:maxReplicas"
                             ? { ...input, maxReplicas: n }
+                            : p.key === "webfleet:replicas"
+                            ? { ...input, replicas: n, maxReplicas: n }
                             : p.key === "webfleet:deploymentMaximumPercent"
                               ? { ...input, deploymentMaximumPercent: n }
                               : p.key === "webfleet:dbPoolMinPerTask"
@@ -128,7 +130,11 @@ describe("connection budget (lib/capacity)", () => {
                     if (!planCapacity(fixed).ok) return false;
                 }
                 const needed = /at least (\d+)/.exec(result.problems[0].allowed)?.[1];
-                return needed !== undefined && planCapacity({ ...input, dbMaxConnections: Number(needed) }).ok;
+                if (needed === undefined) {
+                    // Only when no dbMaxConnections that RDS allows could hold it.
+                    return /No dbMaxConnections can fit it/.test(result.problems[0].allowed) && !planCapacity({ ...input, dbMaxConnections: 262143 }).ok;
+                }
+                return planCapacity({ ...input, dbMaxConnections: Number(needed) }).ok;
             }),
             { numRuns: propertyRuns(20000) },
         );

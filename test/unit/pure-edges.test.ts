@@ -1,0 +1,175 @@
+/**
+ * The smaller pure modules at their edges, from the mutation survivors of issue 16
+ * (docs/MUTATION.md): exact messages, exact bounds, exact names.
+ */
+import * as assert from "assert";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { HEALTH_CHECK_PATH } from "../../lib/app-contract";
+import { sourceHash } from "../../lib/app-version";
+import { instanceMemoryGib, knownInstanceClasses, safeMaxConnections } from "../../lib/db-instance-classes";
+import { memoryOptions } from "../../lib/fargate";
+import { autonameFits, databaseName, isValidAwsIdentifier, MAX_PREFIX_LENGTH, resourcePrefix } from "../../lib/names";
+import { ConfigError, formatProblems, problem, render } from "../../lib/problems";
+import { checkShutdownTiming, MAX_STOP_TIMEOUT_SECONDS, SHUTDOWN } from "../../lib/shutdown";
+import { cidrRange, formatCidr, parseCidr } from "../../lib/subnets";
+import { PROJECT_ROOT } from "../support/stack-config";
+
+describe("problems (lib/problems)", () => {
+    it("renders given values so that unset, a string and a number read differently", () => {
+        assert.strictEqual(render(undefined), "(unset)");
+        assert.strictEqual(render("4"), '"4"');
+        assert.strictEqual(render(4), "4");
+        assert.strictEqual(render(null), "null");
+        assert.deepStrictEqual(problem("replicas", "x", "y"), { key: "webfleet:replicas", given: '"x"', allowed: "y" });
+        assert.strictEqual(problem("aws:region", undefined, "y").key, "aws:region");
+    });
+
+    it("formats one problem, with and without a stack", () => {
+        const one = [problem("replicas", "0", "must be at least 1.")];
+        assert.strictEqual(
+            formatProblems(one),
+            'webfleet configuration has 1 problem:\n  - webfleet:replicas = "0": must be at least 1.\nFix these with `pulumi config set <key> <value>` or by editing Pulumi.<stack>.yaml.',
+        );
+        const error = new ConfigError(one, "dev");
+        assert.strictEqual(error.name, "ConfigError");
+        assert.ok(error.message.startsWith('webfleet configuration has 1 problem for stack "dev":\n'));
+        assert.strictEqual(error.problems, one);
+    });
+});
+
+describe("shutdown timing at the edges (lib/shutdown)", () => {
+    const check = (change: Partial<typeof SHUTDOWN>): string[] => checkShutdownTiming({ ...SHUTDOWN, ...change });
+
+    it("stop timeout: 2 s and 120 s accepted, 1 s and 121 s refused", () => {
+        assert.deepStrictEqual(check({ stopTimeoutSeconds: 2, appShutdownMs: 1999, deregistrationDelaySeconds: 2 }), []);
+        assert.deepStrictEqual(check({ stopTimeoutSeconds: MAX_STOP_TIMEOUT_SECONDS }), []);
+        assert.strictEqual(MAX_STOP_TIMEOUT_SECONDS, 120);
+        assert.deepStrictEqual(check({ stopTimeoutSeconds: 1, appShutdownMs: 500, deregistrationDelaySeconds: 1 }), ["stopTimeout 1s must be 2–120s"]);
+        assert.deepStrictEqual(check({ stopTimeoutSeconds: 121 }), ["stopTimeout 121s must be 2–120s"]);
+    });
+
+    it("the app must exit strictly before SIGKILL; the ALB may drain as long as the stop timeout", () => {
+        assert.deepStrictEqual(check({ appShutdownMs: 29_999 }), []);
+        assert.deepStrictEqual(check({ appShutdownMs: 30_000 }), ["the app's shutdown bound 30000ms must end before SIGKILL at 30s"]);
+        assert.deepStrictEqual(check({ deregistrationDelaySeconds: 30 }), []);
+        assert.deepStrictEqual(check({ deregistrationDelaySeconds: 31 }), ["deregistration delay 31s exceeds stopTimeout 30s: the ALB could still route to a killed task"]);
+    });
+
+    it("deregistration delay: 0–3600 s", () => {
+        assert.deepStrictEqual(check({ deregistrationDelaySeconds: 0 }), []);
+        assert.deepStrictEqual(check({ deregistrationDelaySeconds: -1 }), ["deregistration delay must be 0–3600s"]);
+        assert.deepStrictEqual(checkShutdownTiming({ stopTimeoutSeconds: 3600, appShutdownMs: 1000, deregistrationDelaySeconds: 3600 }), ["stopTimeout 3600s must be 2–120s"]);
+        assert.deepStrictEqual(checkShutdownTiming({ stopTimeoutSeconds: 3601, appShutdownMs: 1000, deregistrationDelaySeconds: 3601 }), [
+            "stopTimeout 3601s must be 2–120s",
+            "deregistration delay must be 0–3600s",
+        ]);
+    });
+});
+
+describe("names at the edges (lib/names)", () => {
+    it("keeps <project>-<stack> when it is exactly the longest prefix allowed", () => {
+        assert.strictEqual(MAX_PREFIX_LENGTH, 16);
+        assert.strictEqual(resourcePrefix("webfleet", "abcdefg"), "webfleet-abcdefg");
+        assert.strictEqual(resourcePrefix("webfleet", "prod"), "webfleet-prod");
+    });
+
+    it("cuts a long stack name and adds 4 hex chars of sha256(project/stack)", () => {
+        assert.strictEqual(resourcePrefix("webfleet", "a".repeat(40)), "aaaaaaaaaaa-a3fd");
+        assert.match(resourcePrefix("webfleet", "abcdefgh"), /^abcdefgh-[0-9a-f]{4}$/);
+    });
+
+    it("collapses runs of other characters into one hyphen and starts with a letter", () => {
+        assert.strictEqual(resourcePrefix("web", "a--b"), "web-a-b");
+        assert.strictEqual(resourcePrefix("web", "A__B..c"), "web-a-b-c");
+        assert.strictEqual(resourcePrefix("9lives", "x"), "wf-9lives-x");
+    });
+
+    it("autoname budget: logical name + 8 chars within the AWS limit", () => {
+        assert.ok(autonameFits("aws:lb/loadBalancer:LoadBalancer", "x".repeat(24)));
+        assert.ok(!autonameFits("aws:lb/loadBalancer:LoadBalancer", "x".repeat(25)));
+        assert.ok(autonameFits("aws:unknown/type:Type", "x".repeat(500)));
+    });
+
+    it("identifiers of one character are valid; database names use underscores, at most 63", () => {
+        assert.ok(isValidAwsIdentifier("a", 63));
+        assert.ok(isValidAwsIdentifier("a".repeat(63), 63));
+        assert.strictEqual(databaseName("webfleet-prod"), "webfleet_prod");
+        assert.strictEqual(databaseName("a".repeat(70)), "a".repeat(63));
+    });
+});
+
+describe("subnets and CIDRs at the edges (lib/subnets)", () => {
+    it("parses only whole dotted-quad CIDRs with octets ≤ 255 and prefix ≤ 32", () => {
+        assert.deepStrictEqual(parseCidr("255.255.255.255/32"), { base: 0xffffffff, prefix: 32 });
+        assert.deepStrictEqual(parseCidr("10.1.2.3/8"), { base: (10 << 24) + (1 << 16) + (2 << 8) + 3, prefix: 8 });
+        assert.deepStrictEqual(parseCidr("100.200.150.250/16"), { base: ((100 << 24) >>> 0) + (200 << 16) + (150 << 8) + 250, prefix: 16 });
+        for (const bad of ["256.0.0.0/8", "10.0.0.256/24", "10.0.0.0/33", "x10.0.0.0/16", "10.0.0.0/16x", "10.0.0/16"]) {
+            assert.throws(() => parseCidr(bad), new RegExp(`not an IPv4 CIDR: ${bad.replace(/[./]/g, "\\$&")}`), bad);
+        }
+    });
+
+    it("gives the first and last address of a range", () => {
+        assert.deepStrictEqual(cidrRange("10.0.0.0/24"), [(10 << 24) >>> 0, ((10 << 24) >>> 0) + 255]);
+        assert.deepStrictEqual(cidrRange("10.0.0.7/32"), [((10 << 24) >>> 0) + 7, ((10 << 24) >>> 0) + 7]);
+        assert.strictEqual(formatCidr(parseCidr("10.0.32.0/19").base, 19), "10.0.32.0/19");
+    });
+});
+
+describe("RDS classes and Fargate sizes at the edges", () => {
+    it("knows classes only in their exact form", () => {
+        assert.strictEqual(instanceMemoryGib("db.t4g.medium"), 4);
+        assert.strictEqual(instanceMemoryGib("xdb.t4g.medium"), undefined);
+        assert.strictEqual(instanceMemoryGib("db.t4g.medium.extra"), undefined);
+        assert.strictEqual(safeMaxConnections("db.t4g.medium"), 410);
+        const classes = knownInstanceClasses();
+        assert.ok(classes.includes("db.t4g.micro") && classes.includes("db.r8g.large"), classes.join());
+        assert.ok(classes.every((c) => safeMaxConnections(c) !== undefined));
+    });
+
+    it("offers no memory for a CPU value Fargate does not have", () => {
+        assert.deepStrictEqual(memoryOptions(3), []);
+    });
+});
+
+describe("app contract and version (lib/app-contract, lib/app-version)", () => {
+    it("the ALB checks the path the app serves its liveness on", () => {
+        assert.strictEqual(HEALTH_CHECK_PATH, "/api/health");
+        assert.ok(fs.existsSync(path.join(PROJECT_ROOT, "app", "app", HEALTH_CHECK_PATH, "route.ts")));
+    });
+
+    it("the app version hashes every source file's path and content, and skips dependencies and build output", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "webfleet-version-"));
+        try {
+            fs.mkdirSync(path.join(dir, "src"));
+            fs.writeFileSync(path.join(dir, "src", "a.ts"), "one");
+            fs.writeFileSync(path.join(dir, "b.txt"), "two");
+            const first = sourceHash(dir);
+            assert.match(first, /^[0-9a-f]{12}$/);
+            assert.strictEqual(sourceHash(dir), first, "same tree, same hash");
+            for (const skipped of ["node_modules", ".next", ".git", ".turbo", "coverage"]) {
+                fs.mkdirSync(path.join(dir, skipped));
+                fs.writeFileSync(path.join(dir, skipped, "x.js"), skipped);
+                assert.strictEqual(sourceHash(dir), first, `${skipped} must not change the version`);
+            }
+            fs.writeFileSync(path.join(dir, "src", "a.ts"), "ONE");
+            const edited = sourceHash(dir);
+            assert.notStrictEqual(edited, first, "content counts");
+            fs.renameSync(path.join(dir, "src", "a.ts"), path.join(dir, "src", "c.ts"));
+            assert.notStrictEqual(sourceHash(dir), edited, "names count");
+            // The hash of a known tree, so the walk order and separators are pinned too.
+            const fixed = fs.mkdtempSync(path.join(os.tmpdir(), "webfleet-version-"));
+            fs.mkdirSync(path.join(fixed, "d"));
+            fs.writeFileSync(path.join(fixed, "d", "x"), "1");
+            fs.writeFileSync(path.join(fixed, "B"), "2");
+            fs.writeFileSync(path.join(fixed, "a"), "3");
+            const expected = createHash("sha256").update("a\x003\x00").update("B\x002\x00").update("d/x\x001\x00").digest("hex").slice(0, 12);
+            assert.strictEqual(sourceHash(fixed), expected);
+            fs.rmSync(fixed, { recursive: true, force: true });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});

@@ -11,14 +11,14 @@
 //
 //   node scripts/mutation/bounds.js [--mutate lib/capacity.ts]
 "use strict";
-const { spawnSync } = require("child_process");
+const { fork } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const ts = require("typescript");
 
 const root = path.resolve(__dirname, "..", "..");
-const RUN_TIMEOUT_MS = 120_000;
+const RUN_TIMEOUT_MS = 60_000;
 const PROPERTY_RUNS = process.env.WEBFLEET_PROPERTY_RUNS ?? "200";
 
 /** The same modules Stryker mutates (scripts/mutation/stryker.*.json). */
@@ -50,10 +50,11 @@ function localImports(file) {
     return out;
 }
 
-/** Root unit-test files whose import graph reaches `file`. */
+/** Root unit-test files whose import graph reaches `file`; those importing it directly first (--bail stops sooner). */
 function testsFor(file) {
     const tests = fs.readdirSync(path.join(root, "test", "unit")).filter((f) => f.endsWith(".test.ts")).map((f) => `test/unit/${f}`);
-    return tests.filter((t) => {
+    const direct = (t) => (localImports(t).includes(file) ? 0 : 1);
+    return tests.sort((a, b) => direct(a) - direct(b)).filter((t) => {
         const seen = new Set();
         const stack = [t];
         while (stack.length > 0) {
@@ -94,41 +95,82 @@ function scratchCopy() {
     return dir;
 }
 
-function mochaBin(fromDir) {
-    return path.join(path.dirname(require.resolve("mocha/package.json", { paths: [fromDir] })), "bin", "mocha.js");
+/** A bounds-worker.js process for one kind of target (root or app); restarted after a timeout. */
+class Worker {
+    constructor(scratch, app) {
+        this.scratch = scratch;
+        this.app = app;
+        this.child = undefined;
+    }
+
+    start() {
+        const cwd = this.app ? path.join(this.scratch, "app") : this.scratch;
+        const env = {
+            ...process.env,
+            WEBFLEET_PROPERTY_RUNS: PROPERTY_RUNS,
+            BOUNDS_SCRATCH: fs.realpathSync(this.scratch),
+            BOUNDS_REQUIRE: JSON.stringify(this.app ? ["./test/register.js"] : ["ts-node/register/transpile-only"]),
+        };
+        this.child = fork(path.join(__dirname, "bounds-worker.js"), [], { cwd, env, stdio: ["ignore", "ignore", "ignore", "ipc"] });
+        return new Promise((resolve) => this.child.once("message", resolve));
+    }
+
+    /** "Killed" when a test fails, "Survived" when all pass, "Timeout" past RUN_TIMEOUT_MS. */
+    async run(tests) {
+        if (!this.child) {
+            await this.start();
+        }
+        const child = this.child;
+        return new Promise((resolve) => {
+            const timer = setTimeout(() => {
+                child.kill("SIGKILL");
+                this.child = undefined;
+                resolve("Timeout");
+            }, RUN_TIMEOUT_MS);
+            child.once("message", ({ failures }) => {
+                clearTimeout(timer);
+                resolve(failures === 0 ? "Survived" : "Killed");
+            });
+            child.send({ tests });
+        });
+    }
+
+    stop() {
+        this.child?.kill();
+        this.child = undefined;
+    }
 }
 
-function runTests(scratch, target, tests) {
-    const env = { ...process.env, WEBFLEET_PROPERTY_RUNS: PROPERTY_RUNS };
-    const [cwd, args] = target.app
-        ? [path.join(scratch, "app"), [mochaBin(path.join(root, "app")), "--no-config", "--require", "./test/register.js", "--extension", "ts", "--bail", "--reporter", "dot", "test/unit.test.ts"]]
-        : [scratch, [mochaBin(root), "--config", ".mocharc.json", "--bail", "--reporter", "dot", ...tests]];
-    const r = spawnSync(process.execPath, args, { cwd, env, timeout: RUN_TIMEOUT_MS, stdio: "ignore" });
-    if (r.error && r.error.code === "ETIMEDOUT") return "Timeout";
-    return r.status === 0 ? "Survived" : "Killed";
-}
-
-function main() {
+async function main() {
     const i = process.argv.indexOf("--mutate");
     const only = i >= 0 ? process.argv[i + 1] : undefined;
     const scratch = scratchCopy();
+    for (const signal of ["SIGINT", "SIGTERM"]) {
+        process.on(signal, () => {
+            fs.rmSync(scratch, { recursive: true, force: true });
+            process.exit(130);
+        });
+    }
     const report = { schemaVersion: "1", thresholds: { high: 90, low: 75 }, files: {} };
+    const workers = { root: new Worker(scratch, false), app: new Worker(scratch, true) };
     try {
         for (const target of targets().filter((t) => !only || t.file === only)) {
             const tests = target.app ? ["app/test/unit.test.ts"] : testsFor(target.file);
             const text = fs.readFileSync(path.join(root, target.file), "utf8");
             const mutants = [];
-            if (tests.length > 0 && runTests(scratch, target, tests) !== "Survived") {
+            const worker = target.app ? workers.app : workers.root;
+            const runTests = (list) => worker.run(target.app ? ["test/unit.test.ts"] : list);
+            if (tests.length > 0 && (await runTests(tests)) !== "Survived") {
                 throw new Error(`the unit tests for ${target.file} fail before any mutation; fix them first`);
             }
             for (const lit of numericLiterals(target.file, text)) {
                 for (const delta of [-1, 1]) {
                     const replacement = String(lit.value + delta);
-                    const status =
-                        tests.length === 0
-                            ? "NoCoverage"
-                            : (fs.writeFileSync(path.join(scratch, target.file), text.slice(0, lit.start) + replacement + text.slice(lit.end)),
-                              runTests(scratch, target, tests));
+                    let status = "NoCoverage";
+                    if (tests.length > 0) {
+                        fs.writeFileSync(path.join(scratch, target.file), text.slice(0, lit.start) + replacement + text.slice(lit.end));
+                        status = await runTests(tests);
+                    }
                     mutants.push({
                         id: `${target.file}:${lit.line}:${lit.column}:${delta > 0 ? "+" : "-"}1`,
                         mutatorName: "NumericBound",
@@ -145,6 +187,8 @@ function main() {
             console.log(`${target.file}: ${killed}/${mutants.length} killed (${tests.length ? tests.join(", ") : "no unit test imports it"})`);
         }
     } finally {
+        workers.root.stop();
+        workers.app.stop();
         fs.rmSync(scratch, { recursive: true, force: true });
     }
     const out = path.join(root, "reports", "mutation", "bounds.json");
@@ -157,4 +201,7 @@ function main() {
     fs.writeFileSync(out, JSON.stringify(report, null, 2));
 }
 
-main();
+main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});

@@ -11,7 +11,7 @@ const UNDETECTED = new Set(["Survived", "NoCoverage"]);
 
 /**
  * Rows of the table in docs/MUTATION.md under "## Equivalent mutants":
- * | file | line | mutator | replacement | reason |  (replacement in backticks).
+ * | file | line (or first–last) | mutator(s) | `replacement` (or * for any) | reason |
  */
 function readEquivalents(root) {
     const doc = path.join(root, "docs", "MUTATION.md");
@@ -22,9 +22,17 @@ function readEquivalents(root) {
     const section = text.split(/^## Equivalent mutants$/m)[1]?.split(/^## /m)[0] ?? "";
     const rows = [];
     for (const line of section.split("\n")) {
-        const m = /^\|\s*`?([\w./-]+\.ts)`?\s*\|\s*(\d+)\s*\|\s*(\w+)\s*\|\s*`(.*)`\s*\|/.exec(line);
+        // | file | line or first–last | mutator[, mutator] | `replacement` or * | reason |
+        const m = /^\|\s*`?([\w./-]+\.ts)`?\s*\|\s*(\d+)(?:\s*[–-]\s*(\d+))?\s*\|\s*([\w, ]+?)\s*\|\s*(\*|`.*`)\s*\|/.exec(line);
         if (m) {
-            rows.push({ file: m[1], line: Number(m[2]), mutator: m[3], replacement: m[4].replace(/\\\|/g, "|"), used: false });
+            rows.push({
+                file: m[1],
+                first: Number(m[2]),
+                last: Number(m[3] ?? m[2]),
+                mutators: m[4].split(",").map((x) => x.trim()),
+                replacement: m[5] === "*" ? "*" : m[5].slice(1, -1).replace(/\\\|/g, "|"),
+                used: false,
+            });
         }
     }
     return rows;
@@ -57,7 +65,16 @@ function summarize(root) {
     for (const m of mutants) {
         const row = byFile.get(m.file) ?? { killed: 0, survived: 0, noCoverage: 0, equivalent: 0, other: 0, bounds: { killed: 0, total: 0 }, survivors: [] };
         byFile.set(m.file, row);
-        const eq = UNDETECTED.has(m.status) && equivalents.find((e) => e.file === m.file && e.line === m.line && e.mutator === m.mutator && e.replacement === m.replacement.replace(/\s+/g, " "));
+        const eq =
+            UNDETECTED.has(m.status) &&
+            equivalents.find(
+                (e) =>
+                    e.file === m.file &&
+                    m.line >= e.first &&
+                    m.line <= e.last &&
+                    e.mutators.includes(m.mutator) &&
+                    (e.replacement === "*" || e.replacement === m.replacement.replace(/\s+/g, " ")),
+            );
         if (eq) {
             eq.used = true;
             row.equivalent++;
@@ -87,7 +104,7 @@ function summarize(root) {
         lines.push(`| ${f} | ${r.killed} | ${r.survived} | ${r.noCoverage} | ${r.equivalent} | ${pct(r.killed, total)} | ${r.bounds.killed}/${r.bounds.total} |`);
     }
     const survivors = files.flatMap((f) => byFile.get(f).survivors);
-    const stale = equivalents.filter((e) => !e.used).map((e) => `${e.file}:${e.line} ${e.mutator} → ${e.replacement}`);
+    const stale = equivalents.filter((e) => !e.used).map((e) => `${e.file}:${e.first}${e.last !== e.first ? `–${e.last}` : ""} ${e.mutators.join(",")} → ${e.replacement}`);
     return [
         lines.join("\n"),
         survivors.length ? `\nsurvivors (${survivors.length}):\n  ${survivors.join("\n  ")}` : "\nno survivors",

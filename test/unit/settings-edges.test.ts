@@ -5,7 +5,9 @@
  */
 import * as assert from "assert";
 import { ConfigProblem } from "../../lib/problems";
+import { OPTIONAL_KEYS } from "../../lib/settings";
 import { parseWith, problemsWith } from "../support/raw-config";
+import { readProjectFile } from "../support/stack-config";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-4567-89ef-0123-456789abcdef";
 const VPC = { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: "subnet-01234567, subnet-89abcdef", privateSubnetIds: "subnet-0123456789abcdef0,subnet-fedcba98" };
@@ -75,7 +77,7 @@ describe("config validation at the edges (lib/settings)", () => {
             assert.strictEqual(read("false"), false);
             assert.strictEqual(read(" true "), true);
             assert.match(problemsOn(key, { [key]: "True" }).join(), /"True": must be true or false\./);
-            assert.match(problemsOn(key, { [key]: "" }).join(), /true or false is required/);
+            assert.deepStrictEqual(problemsOn(key, { [key]: "" }), ['"": true or false is required; Pulumi.yaml should declare a default for it.']);
         });
     }
 
@@ -229,15 +231,26 @@ describe("config validation at the edges (lib/settings)", () => {
 
     it("names, paths and classes of the right shape only", () => {
         assert.strictEqual(settingsWith({ appPath: "app" }).appPath, "app");
-        for (const bad of ["/app", "app/../app", "..", "app dir"]) {
-            assert.ok(problemsOn("appPath", { appPath: bad }).length > 0, bad);
+        for (const bad of ["/app", "app/../app", "..", "app/..", "app dir", "app\\x"]) {
+            assert.deepStrictEqual(problemsOn("appPath", { appPath: bad }), [`${JSON.stringify(bad)}: must be a relative path inside the project (no \`..\`, no leading \`/\`).`], bad);
         }
-        assert.match(problemsOn("dbInstanceClass", { dbInstanceClass: "db.t4g.medium.x" }).join(), /must be an RDS instance class such as db\.t4g\.medium\./);
-        assert.match(problemsOn("cacheNodeType", { cacheNodeType: "cache.t4g" }).join(), /must be an ElastiCache node type such as cache\.t4g\.small\./);
+        assert.deepStrictEqual(problemsOn("appPath", { appPath: "web" }), ['"web": no Dockerfile at web/Dockerfile; point appPath at the folder holding the app\'s Dockerfile.']);
+        for (const bad of ["db.t4g.medium.x", "xdb.t4g.medium", "db.t4g"]) {
+            assert.match(problemsOn("dbInstanceClass", { dbInstanceClass: bad }).join(), /must be an RDS instance class such as db\.t4g\.medium\./, bad);
+        }
+        for (const bad of ["cache.t4g", "xcache.t4g.small", "cache.t4g.small.x"]) {
+            assert.match(problemsOn("cacheNodeType", { cacheNodeType: bad }).join(), /must be an ElastiCache node type such as cache\.t4g\.small\./, bad);
+        }
         assert.strictEqual(settingsWith({ cacheNodeType: "cache.t2.small", cacheMultiAz: "false" }).cache.nodeType, "cache.t2.small");
         assert.deepStrictEqual(problemsOn("dbMaxConnections", { dbInstanceClass: "db.x9.huge" }), [
             "(unset): webfleet has no safe max_connections for db.x9.huge; set dbMaxConnections explicitly (about memory in bytes / 9531392, at most 5000), or use a t3/t4g/m5–m8/r5–r8 class.",
         ]);
+    });
+
+    it("every key whose Pulumi.yaml default is 0 or empty is an optional key, and no other", () => {
+        const declared = readProjectFile().config;
+        const unsetByDefault = Object.keys(declared).filter((k) => declared[k].default === 0 || declared[k].default === "");
+        assert.deepStrictEqual([...OPTIONAL_KEYS].sort(), unsetByDefault.sort());
     });
 
     it("a config with many problems lists each once, and no budget advice until the inputs are valid", () => {

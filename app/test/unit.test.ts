@@ -352,6 +352,16 @@ describe("environment contract at the edges", () => {
         assert.match(problemFor("REDIS_URL", { REDIS_URL: undefined }), /REDIS_URL: got \(unset\)/);
     });
 
+    it("an empty optional variable means unset; several problems get one line each", () => {
+        const r = read({ INSTANCE_ID: "", APP_VERSION: "" });
+        assert.ok(r.ok && r.config.instanceId === `${os.hostname()}-${process.pid}` && r.config.appVersion === undefined);
+        const bad = read({ PORT: "0", PGPORT: "x" });
+        assert.equal(
+            formatProblems(bad.ok ? [] : bad.problems),
+            'webfleet gateway: cannot start, 2 environment variable(s) invalid:\n  PORT: got "0"; expected an integer from 1 to 65535\n  PGPORT: got "x"; expected an integer from 1 to 65535',
+        );
+    });
+
     it("names one-of choices and the count of problems", () => {
         const r = read({ PGSSLMODE: "prefer", API_ROUTER: "" });
         assert.ok(!r.ok);

@@ -192,6 +192,19 @@ describe("connection budget advice (lib/capacity)", () => {
         assert.ok(five.includes("webfleet:deploymentMaximumPercent: lower to at most 124 for the budget to fit (deploys then replace tasks in smaller batches)."), five.join("\n"));
     });
 
+    it("suggests each value at its exact edge (1 replica, 3 reserved, 262143 connections)", () => {
+        // 40 usable / 20 = 2 peak tasks: one replica at 200 %.
+        assert.ok(adviceFor({ replicas: "1", maxReplicas: "5", dbPoolMinPerTask: "20" }).includes("webfleet:maxReplicas: lower to at most 1 for the budget to fit (peak tasks would be 2)."));
+        assert.ok(adviceFor({ replicas: "3", dbPoolMinPerTask: "20" }).some((a) => a.includes("lower replicas to at most 1 (and maxReplicas to at most 1, or 0)")));
+        // 8 peak tasks × 5 = 40; 43 − 40 = 3 reserved is still allowed.
+        assert.ok(adviceFor({ dbMaxConnections: "43", dbPoolMinPerTask: "5" }).includes(
+            "webfleet:dbReservedConnections: the budget would fit with at most 3 reserved, but keep at least 3 for superusers and RDS automation.",
+        ));
+        // 2000 peak tasks × 131 + 143 = 262143, the most RDS allows: still suggested.
+        const [first] = adviceFor({ replicas: "1000", dbPoolMaxPerTask: "131", dbPoolMinPerTask: "131", dbReservedConnections: "143", dbMaxConnections: "5000" });
+        assert.match(first, /Raise dbMaxConnections to at least 262143 \(or choose a larger dbInstanceClass\)/);
+    });
+
     it("suggests maxReplicas exactly at the edge: one more would not fit", () => {
         // 40 usable / 5 = 8 peak tasks → maxReplicas 4 at 200 %; 5 would need 10.
         const advice = adviceFor({ replicas: "2", maxReplicas: "8", dbPoolMinPerTask: "5" });

@@ -23,6 +23,7 @@ describe("problems (lib/problems)", () => {
         assert.strictEqual(render("4"), '"4"');
         assert.strictEqual(render(4), "4");
         assert.strictEqual(render(null), "null");
+        assert.strictEqual(render(Number.NaN), "NaN");
         assert.deepStrictEqual(problem("replicas", "x", "y"), { key: "webfleet:replicas", given: '"x"', allowed: "y" });
         assert.strictEqual(problem("aws:region", undefined, "y").key, "aws:region");
     });
@@ -79,6 +80,9 @@ describe("names at the edges (lib/names)", () => {
     it("cuts a long stack name and adds 4 hex chars of sha256(project/stack)", () => {
         assert.strictEqual(resourcePrefix("webfleet", "a".repeat(40)), "aaaaaaaaaaa-a3fd");
         assert.match(resourcePrefix("webfleet", "abcdefgh"), /^abcdefgh-[0-9a-f]{4}$/);
+        // The cut never leaves a hyphen before the hash, and a name of symbols still starts with a letter.
+        assert.match(resourcePrefix("webfleet", "abcdefghij-klmnopqrst"), /^abcdefghij-[0-9a-f]{4}$/);
+        assert.strictEqual(resourcePrefix("", "__"), "wf");
     });
 
     it("collapses runs of other characters into one hyphen and starts with a letter", () => {
@@ -154,6 +158,9 @@ describe("app contract and version (lib/app-contract, lib/app-version)", () => {
                 fs.writeFileSync(path.join(dir, skipped, "x.js"), skipped);
                 assert.strictEqual(sourceHash(dir), first, `${skipped} must not change the version`);
             }
+            // A symbolic link is not followed (Docker copies the link, not its target).
+            fs.symlinkSync(path.join(dir, "b.txt"), path.join(dir, "link"));
+            assert.strictEqual(sourceHash(dir), first, "a symlink must not change the version");
             fs.writeFileSync(path.join(dir, "src", "a.ts"), "ONE");
             const edited = sourceHash(dir);
             assert.notStrictEqual(edited, first, "content counts");

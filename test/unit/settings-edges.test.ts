@@ -113,6 +113,26 @@ describe("config validation at the edges (lib/settings)", () => {
         ]);
     });
 
+    it("names every bad subnet id and every repeated one, with what is allowed", () => {
+        assert.deepStrictEqual(problemsOn("publicSubnetIds", { ...VPC, publicSubnetIds: "sn-1,subnet-01234567,sn-2" }), [
+            '"sn-1,subnet-01234567,sn-2": must be subnet ids like subnet-0123456789abcdef0, comma-separated; not: "sn-1", "sn-2".',
+        ]);
+        assert.deepStrictEqual(problemsOn("privateSubnetIds", { ...VPC, privateSubnetIds: "sn-3,subnet-01234567" }), [
+            '"sn-3,subnet-01234567": must be subnet ids like subnet-0123456789abcdef0, comma-separated; not: "sn-3".',
+        ]);
+        assert.deepStrictEqual(problemsOn("privateSubnetIds", { ...VPC, privateSubnetIds: "subnet-01234567,subnet-89abcdef" }), [
+            '"subnet-01234567,subnet-89abcdef": must not repeat a public subnet: tasks and data stores stay off the internet-facing subnets.',
+        ]);
+    });
+
+    it("reports a missing or malformed key once, not again through the rules that depend on it", () => {
+        assert.deepStrictEqual(problemsWith({ dbInstanceClass: undefined }).map((p) => `${p.key} = ${p.given}`), ["webfleet:dbInstanceClass = (unset)"]);
+        assert.deepStrictEqual(problemsWith({ dbInstanceClass: "t4g.medium" }).map((p) => p.key), ["webfleet:dbInstanceClass"]);
+        assert.deepStrictEqual(problemsWith({ "aws:region": undefined, certificateArn: CERT }).map((p) => p.key), ["aws:region"]);
+        assert.deepStrictEqual(problemsWith({ appPath: undefined }).map((p) => p.key), ["webfleet:appPath"]);
+        assert.strictEqual(settingsWith({ certificateArn: undefined, vpcId: undefined }).certificateArn, undefined);
+    });
+
     it("accepts a valid certificate ARN in the stack's region, in any partition", () => {
         assert.strictEqual(settingsWith({ certificateArn: CERT }).certificateArn, CERT);
         const gov = CERT.replace("arn:aws:acm:us-east-1", "arn:aws-us-gov:acm:us-gov-west-1");

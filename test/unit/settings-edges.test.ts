@@ -242,6 +242,16 @@ describe("config validation at the edges (lib/settings)", () => {
         assert.deepStrictEqual(problemsOn("replicas", { replicas: " " }), ['"": an integer from 1 to 1000 is required; Pulumi.yaml should declare a default for it.']);
     });
 
+    it("log retention: exactly the periods CloudWatch Logs accepts (PutRetentionPolicy)", () => {
+        const cloudWatch = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+        for (const days of cloudWatch) {
+            assert.strictEqual(settingsWith({ logRetentionDays: String(days) }).logRetentionDays, days);
+            for (const near of [days - 1, days + 1].filter((d) => !cloudWatch.includes(d))) {
+                assert.ok(problemsOn("logRetentionDays", { logRetentionDays: String(near) }).length === 1, `${near} accepted`);
+            }
+        }
+    });
+
     it("one-of keys match the value exactly and list what is allowed", () => {
         assert.strictEqual(settingsWith({ logRetentionDays: "3653" }).logRetentionDays, 3653);
         assert.deepStrictEqual(problemsOn("cacheEngine", { cacheEngine: "Redis" }), ['"Redis": must be one of redis, valkey.']);

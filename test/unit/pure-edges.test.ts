@@ -7,7 +7,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { HEALTH_CHECK_PATH } from "../../lib/app-contract";
+import { APP_PORT, HEALTH_CHECK_PATH } from "../../lib/app-contract";
 import { sourceHash } from "../../lib/app-version";
 import { instanceMemoryGib, knownInstanceClasses, safeMaxConnections } from "../../lib/db-instance-classes";
 import { memoryOptions } from "../../lib/fargate";
@@ -142,6 +142,12 @@ describe("app contract and version (lib/app-contract, lib/app-version)", () => {
     it("the ALB checks the path the app serves its liveness on", () => {
         assert.strictEqual(HEALTH_CHECK_PATH, "/api/health");
         assert.ok(fs.existsSync(path.join(PROJECT_ROOT, "app", "app", HEALTH_CHECK_PATH, "route.ts")));
+    });
+
+    it("the program's container port is the one the image exposes and listens on", () => {
+        const dockerfile = fs.readFileSync(path.join(PROJECT_ROOT, "app", "Dockerfile"), "utf8");
+        assert.match(dockerfile, new RegExp(`^EXPOSE ${APP_PORT}$`, "m"));
+        assert.match(dockerfile, new RegExp(`^ENV PORT=${APP_PORT}\\b`, "m"));
     });
 
     it("the app version hashes every source file's path and content, and skips dependencies and build output", () => {

@@ -205,6 +205,20 @@ describe("connection budget advice (lib/capacity)", () => {
         assert.match(first, /Raise dbMaxConnections to at least 262143 \(or choose a larger dbInstanceClass\)/);
     });
 
+    it("suggests 101 % when that is the most that fits and still deploys (100 replicas)", () => {
+        // 100 replicas at 102 %: 102 tasks × 1 + 10 = 112 > 111; 101 % gives 101 tasks, and 101 > 100 can deploy.
+        const advice = adviceFor({ replicas: "100", deploymentMaximumPercent: "102", dbMaxConnections: "111", dbPoolMinPerTask: "1" });
+        assert.ok(advice.includes("webfleet:deploymentMaximumPercent: lower to at most 101 for the budget to fit (deploys then replace tasks in smaller batches)."), advice.join("\n"));
+        assert.ok(advice.some((a) => a.includes("lower replicas to at most 99 (and maxReplicas to at most 99, or 0)")), advice.join("\n"));
+    });
+
+    it("a pool of exactly one connection per task is a plan", () => {
+        // 8 peak tasks, 18 − 10 = 8 usable: one each.
+        const plan = parseWith({ ...budget, dbMaxConnections: "18", dbPoolMinPerTask: "1" });
+        assert.ok(plan.ok && plan.settings.capacity.poolPerTask === 1 && plan.settings.capacity.peakConnections === 18);
+        assert.ok(!parseWith({ ...budget, dbMaxConnections: "17", dbPoolMinPerTask: "1" }).ok);
+    });
+
     it("suggests maxReplicas exactly at the edge: one more would not fit", () => {
         // 40 usable / 5 = 8 peak tasks → maxReplicas 4 at 200 %; 5 would need 10.
         const advice = adviceFor({ replicas: "2", maxReplicas: "8", dbPoolMinPerTask: "5" });

@@ -11,7 +11,7 @@ import { APP_PORT, HEALTH_CHECK_PATH } from "../../lib/app-contract";
 import { sourceHash } from "../../lib/app-version";
 import { instanceMemoryGib, knownInstanceClasses, safeMaxConnections } from "../../lib/db-instance-classes";
 import { memoryOptions } from "../../lib/fargate";
-import { autonameFits, databaseName, isValidAwsIdentifier, MAX_PREFIX_LENGTH, resourcePrefix } from "../../lib/names";
+import { autonameFits, databaseName, isValidAwsIdentifier, MAX_PREFIX_LENGTH, NAME_LIMITS, resourcePrefix } from "../../lib/names";
 import { ConfigError, formatProblems, problem, render } from "../../lib/problems";
 import { checkShutdownTiming, MAX_STOP_TIMEOUT_SECONDS, SHUTDOWN } from "../../lib/shutdown";
 import { cidrRange, formatCidr, parseCidr } from "../../lib/subnets";
@@ -95,6 +95,31 @@ describe("names at the edges (lib/names)", () => {
         assert.ok(autonameFits("aws:lb/loadBalancer:LoadBalancer", "x".repeat(24)));
         assert.ok(!autonameFits("aws:lb/loadBalancer:LoadBalancer", "x".repeat(25)));
         assert.ok(autonameFits("aws:unknown/type:Type", "x".repeat(500)));
+    });
+
+    it("autoname budgets use AWS's name limits, each at its edge", () => {
+        // AWS limits per resource type (ELBv2, ElastiCache, RDS, ECS, IAM, ECR, EC2, Secrets Manager, CloudWatch docs).
+        const aws: Record<string, number> = {
+            "aws:lb/loadBalancer:LoadBalancer": 32,
+            "aws:lb/targetGroup:TargetGroup": 32,
+            "aws:elasticache/replicationGroup:ReplicationGroup": 40,
+            "aws:elasticache/subnetGroup:SubnetGroup": 255,
+            "aws:rds/instance:Instance": 63,
+            "aws:rds/parameterGroup:ParameterGroup": 255,
+            "aws:rds/subnetGroup:SubnetGroup": 255,
+            "aws:ecs/cluster:Cluster": 255,
+            "aws:ecs/service:Service": 255,
+            "aws:iam/role:Role": 64,
+            "aws:ecr/repository:Repository": 256,
+            "aws:ec2/securityGroup:SecurityGroup": 255,
+            "aws:secretsmanager/secret:Secret": 512,
+            "aws:cloudwatch/metricAlarm:MetricAlarm": 255,
+        };
+        for (const [type, limit] of Object.entries(aws)) {
+            assert.ok(autonameFits(type, "x".repeat(limit - 8)), type);
+            assert.ok(!autonameFits(type, "x".repeat(limit - 7)), type);
+        }
+        assert.deepStrictEqual(Object.keys(NAME_LIMITS).sort(), Object.keys(aws).sort());
     });
 
     it("identifiers of one character are valid; database names use underscores, at most 63", () => {

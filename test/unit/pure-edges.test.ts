@@ -158,6 +158,20 @@ describe("RDS classes and Fargate sizes at the edges", () => {
         assert.ok(classes.every((c) => safeMaxConnections(c) !== undefined));
     });
 
+    it("knows each size's nominal memory (GiB), per family", () => {
+        const t = { micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, "2xlarge": 32 };
+        const m = { large: 8, xlarge: 16, "2xlarge": 32, "4xlarge": 64, "8xlarge": 128, "12xlarge": 192, "16xlarge": 256 };
+        const r = { large: 16, xlarge: 32, "2xlarge": 64, "4xlarge": 128, "8xlarge": 256, "12xlarge": 384, "16xlarge": 512 };
+        for (const [families, sizes] of [[["t3", "t4g"], t], [["m5", "m6g", "m6i", "m7g", "m7i", "m8g"], m], [["r5", "r6g", "r6i", "r7g", "r7i", "r8g"], r]] as const) {
+            for (const family of families) {
+                for (const [size, gib] of Object.entries(sizes)) {
+                    assert.strictEqual(instanceMemoryGib(`db.${family}.${size}`), gib, `db.${family}.${size}`);
+                }
+            }
+        }
+        assert.strictEqual(knownInstanceClasses().length, 2 * 6 + 6 * 7 + 6 * 7);
+    });
+
     it("offers no memory for a CPU value Fargate does not have", () => {
         assert.deepStrictEqual(memoryOptions(3), []);
     });

@@ -14,7 +14,7 @@ import { memoryOptions } from "../../lib/fargate";
 import { autonameFits, databaseName, isValidAwsIdentifier, MAX_PREFIX_LENGTH, NAME_LIMITS, resourcePrefix } from "../../lib/names";
 import { ConfigError, formatProblems, problem, render } from "../../lib/problems";
 import { checkShutdownTiming, MAX_STOP_TIMEOUT_SECONDS, SHUTDOWN } from "../../lib/shutdown";
-import { cidrRange, formatCidr, parseCidr } from "../../lib/subnets";
+import { cidrRange, formatCidr, parseCidr, planSubnets } from "../../lib/subnets";
 import { PROJECT_ROOT } from "../support/stack-config";
 
 describe("problems (lib/problems)", () => {
@@ -138,6 +138,15 @@ describe("subnets and CIDRs at the edges (lib/subnets)", () => {
         for (const bad of ["256.0.0.0/8", "10.0.0.256/24", "10.0.0.0/33", "x10.0.0.0/16", "10.0.0.0/16x", "10.0.0/16"]) {
             assert.throws(() => parseCidr(bad), new RegExp(`not an IPv4 CIDR: ${bad.replace(/[./]/g, "\\$&")}`), bad);
         }
+    });
+
+    it("formats every octet back, odd and high ones included, and lays out at most 6 AZs", () => {
+        for (const cidr of ["10.201.3.5/32", "255.255.255.255/32", "1.129.255.7/8"]) {
+            const { base, prefix } = parseCidr(cidr);
+            assert.strictEqual(formatCidr(base, prefix), cidr);
+        }
+        assert.strictEqual(planSubnets(6).privateCidrs.length, 6);
+        assert.throws(() => planSubnets(7), /azCount must be an integer from 1 to 6, got 7/);
     });
 
     it("gives the first and last address of a range", () => {

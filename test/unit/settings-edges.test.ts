@@ -105,6 +105,9 @@ describe("config validation at the edges (lib/settings)", () => {
         assert.deepStrictEqual(problemsOn("privateSubnetIds", { ...VPC, privateSubnetIds: "subnet-fedcba98" }), [
             '"subnet-fedcba98": with vpcId set, list at least 2 subnets of vpc-0123456789abcdef0, in different AZs.',
         ]);
+        assert.deepStrictEqual(problemsOn("privateSubnetIds", { privateSubnetIds: "subnet-01234567" }), [
+            '"subnet-01234567": only applies with vpcId; set vpcId too, or leave this empty to create a VPC.',
+        ]);
         assert.deepStrictEqual(problemsOn("publicSubnetIds", { publicSubnetIds: "subnet-01234567,subnet-89abcdef" }), [
             '"subnet-01234567,subnet-89abcdef": only applies with vpcId; set vpcId too, or leave this empty to create a VPC.',
         ]);

@@ -11,7 +11,11 @@
  * Pure: no Pulumi import, so it is tested exhaustively without mocks and reused by the
  * app's load tests and the offline plan.
  */
+import { MAX_CONNECTIONS_LIMIT } from "./db-instance-classes";
 import { ConfigProblem, problem } from "./problems";
+
+/** PostgreSQL keeps 3 superuser slots (`superuser_reserved_connections`); config validation refuses fewer. */
+export const MIN_RESERVED_CONNECTIONS = 3;
 
 export interface CapacityInput {
     /** Desired task count; the autoscaling floor. */
@@ -93,13 +97,14 @@ function explainShortfall(input: CapacityInput, peak: number): ConfigProblem[] {
         `${input.deploymentMaximumPercent} / 100, rounded down) × dbPoolMinPerTask ${minPool} ` +
         `+ dbReservedConnections ${input.dbReservedConnections} = ${needed} connections, ` +
         `but dbMaxConnections is ${input.dbMaxConnections}`;
+    // Every value suggested below is the best one that fits on its own AND that config
+    // validation accepts; where no such value exists, that key is not suggested.
+    const raise =
+        needed <= MAX_CONNECTIONS_LIMIT
+            ? `Raise dbMaxConnections to at least ${needed} (or choose a larger dbInstanceClass), or change one of the keys below.`
+            : `No dbMaxConnections can fit it (PostgreSQL on RDS allows up to ${MAX_CONNECTIONS_LIMIT}); change one of the keys below.`;
     const problems: ConfigProblem[] = [
-        problem(
-            "dbMaxConnections",
-            input.dbMaxConnections,
-            `the connection budget does not fit: ${arithmetic}. Raise dbMaxConnections to at ` +
-                `least ${needed} (or choose a larger dbInstanceClass), or change one of the keys below.`,
-        ),
+        problem("dbMaxConnections", input.dbMaxConnections, `the connection budget does not fit: ${arithmetic}. ${raise}`),
     ];
 
     const maxPeak = usable > 0 ? Math.floor(usable / minPool) : 0;
@@ -116,12 +121,21 @@ function explainShortfall(input: CapacityInput, peak: number): ConfigProblem[] {
             ),
         );
     } else {
+        // maxReplicas cannot go below replicas, so replicas must come down too: the most
+        // that fits and still lets a deploy start a task (floor(r × P / 100) ≥ r + 1).
+        const fittingReplicas = largestFitting(input.replicas, (r) =>
+            peakTasks(r, input.deploymentMaximumPercent) <= maxPeak,
+        );
+        const deployable = fittingReplicas >= 1 && peakTasks(fittingReplicas, input.deploymentMaximumPercent) > fittingReplicas;
         problems.push(
             problem(
                 "replicas",
                 input.replicas,
                 `even ${input.replicas} replicas need ${peakTasks(input.replicas, input.deploymentMaximumPercent)} ` +
-                    `tasks during a deploy, which does not fit; lower replicas or raise dbMaxConnections.`,
+                    `tasks during a deploy, which does not fit; ` +
+                    (deployable
+                        ? `lower replicas to at most ${fittingReplicas} (and maxReplicas to at most ${fittingReplicas}, or 0), or raise dbMaxConnections.`
+                        : `no replica count fits with deploymentMaximumPercent ${input.deploymentMaximumPercent}; raise dbMaxConnections.`),
             ),
         );
     }
@@ -151,12 +165,12 @@ function explainShortfall(input: CapacityInput, peak: number): ConfigProblem[] {
     }
 
     const fittingReserved = input.dbMaxConnections - peak * minPool;
-    if (fittingReserved >= 0 && fittingReserved < input.dbReservedConnections) {
+    if (fittingReserved >= MIN_RESERVED_CONNECTIONS && fittingReserved < input.dbReservedConnections) {
         problems.push(
             problem(
                 "dbReservedConnections",
                 input.dbReservedConnections,
-                `the budget would fit with at most ${fittingReserved} reserved, but keep at least 3 for superusers and RDS automation.`,
+                `the budget would fit with at most ${fittingReserved} reserved, but keep at least ${MIN_RESERVED_CONNECTIONS} for superusers and RDS automation.`,
             ),
         );
     }

@@ -12,6 +12,7 @@
  *
  * Pure: no Pulumi import.
  */
+import { MIN_RESERVED_CONNECTIONS } from "./capacity";
 import { MAX_CONNECTIONS_LIMIT } from "./db-instance-classes";
 import { CPU_ARCHITECTURES, FARGATE_CPU_VALUES } from "./fargate";
 import { HOSTED_ZONE_ID_RE, HOSTNAME_RE } from "./edge";
@@ -305,7 +306,7 @@ export const CONFIG_KEYS = {
         type: "integer",
         default: 10,
         doc: "Connections kept back from the tasks for superusers, RDS automation, admin and migrations (at least 3).",
-        parse: integer(3, MAX_CONNECTIONS_LIMIT),
+        parse: integer(MIN_RESERVED_CONNECTIONS, MAX_CONNECTIONS_LIMIT),
     },
     dbPoolMaxPerTask: {
         type: "integer",

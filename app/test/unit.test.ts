@@ -1,9 +1,11 @@
 /** Pure modules: environment validation, JSON-RPC shapes, cache policy. No servers. */
 import assert from "node:assert/strict";
-import { parseCacheTtls, responseCacheKey } from "../lib/cache-policy";
+import { createHash } from "node:crypto";
+import os from "node:os";
+import { endpointCacheKey, parseCacheTtls, responseCacheKey } from "../lib/cache-policy";
 import { formatProblems, readConfig, redactUrlPassword } from "../lib/env";
 import { jsonDepthExceeds } from "../lib/json-depth";
-import { DEFAULT_MAX_BATCH, MAX_JSON_DEPTH, parseBody } from "../lib/jsonrpc";
+import { DEFAULT_MAX_BATCH, MAX_JSON_DEPTH, parseBody, rpcError, RpcCode, validateCall } from "../lib/jsonrpc";
 import { KeyedLimiter } from "../lib/upstream";
 
 const VALID: Record<string, string> = {
@@ -247,5 +249,291 @@ describe("JSON-RPC parsing", () => {
         }
         const big = JSON.stringify(Array.from({ length: DEFAULT_MAX_BATCH + 1 }, (_, i) => ({ jsonrpc: "2.0", method: "x", id: i })));
         assert.equal(parseBody(big).kind, "invalid");
+    });
+});
+
+// ---- Edges found by mutation testing (issue 16; docs/MUTATION.md) ----
+
+describe("JSON-RPC parsing at the edges", () => {
+    const call = (id: number): object => ({ jsonrpc: "2.0", method: "eth_chainId", id });
+    const batchOf = (n: number): string => JSON.stringify(Array.from({ length: n }, (_, i) => call(i)));
+
+    // The default batch limit, written out (geth's BatchRequestLimit): if it changes, change this literal (and the README).
+    const BATCH_LIMIT = 1000;
+
+    it(`accepts a batch of exactly ${BATCH_LIMIT} calls and refuses ${BATCH_LIMIT + 1}`, () => {
+        const full = parseBody(batchOf(BATCH_LIMIT));
+        assert.equal(full.kind, "batch");
+        assert.equal(full.kind === "batch" && full.items.filter((i) => i.kind === "call").length, BATCH_LIMIT);
+        assert.deepEqual(parseBody(batchOf(BATCH_LIMIT + 1)), {
+            kind: "invalid",
+            rawId: "null",
+            message: `Invalid Request: batch of ${BATCH_LIMIT + 1} calls exceeds ${BATCH_LIMIT}`,
+        });
+        assert.equal(parseBody(batchOf(1)).kind, "batch");
+        // A configured limit (RPC_MAX_BATCH) moves the edge.
+        assert.equal(parseBody(batchOf(500), 500).kind, "batch");
+        assert.equal(parseBody(batchOf(501), 500).kind, "invalid");
+    });
+
+    it("answers null bodies, null items and null params as invalid requests", () => {
+        assert.deepEqual(parseBody("null"), { kind: "invalid", rawId: "null", message: "Invalid Request: a call must be a JSON object" });
+        assert.deepEqual(parseBody("[null]"), { kind: "batch", items: [{ kind: "invalid", rawId: "null", message: "Invalid Request: a call must be a JSON object" }] });
+        assert.deepEqual(parseBody('[[{"jsonrpc":"2.0","method":"x","id":1}]]'), {
+            kind: "batch",
+            items: [{ kind: "invalid", rawId: "null", message: "Invalid Request: a call must be a JSON object" }],
+        });
+        assert.deepEqual(parseBody('{"jsonrpc":"2.0","method":"x","params":null,"id":3}'), {
+            kind: "invalid",
+            rawId: "3",
+            message: "Invalid Request: params must be an array or an object when present",
+        });
+        assert.deepEqual(validateCall({ jsonrpc: "2.0", method: "x", params: "a", id: 3 }), {
+            kind: "invalid",
+            rawId: "3",
+            message: "Invalid Request: params must be an array or an object when present",
+        });
+    });
+
+    it("refuses a numeric or empty method and a wrong version, keeping the call's id", () => {
+        assert.deepEqual(validateCall({ jsonrpc: "2.0", method: 5, id: 7 }), { kind: "invalid", rawId: "7", message: "Invalid Request: method must be a non-empty string" });
+        assert.deepEqual(validateCall({ jsonrpc: "2.0", method: "", id: "a" }), { kind: "invalid", rawId: '"a"', message: "Invalid Request: method must be a non-empty string" });
+        assert.deepEqual(validateCall({ method: "x", id: 7 }), { kind: "invalid", rawId: "7", message: 'Invalid Request: jsonrpc must be exactly "2.0"' });
+        assert.deepEqual(validateCall({ jsonrpc: 2, method: "x", id: 7 }), { kind: "invalid", rawId: "7", message: 'Invalid Request: jsonrpc must be exactly "2.0"' });
+        assert.deepEqual(parseBody('{"jsonrpc":"2.0","id":1}'), { kind: "invalid", rawId: "1", message: "Invalid Request: method must be a non-empty string" });
+    });
+
+    it("accepts string, number and null ids; refuses other ids with a null id", () => {
+        for (const id of ["abc", "", 0, -1, 1.5, null]) {
+            assert.deepEqual(validateCall({ jsonrpc: "2.0", method: "x", id }), {
+                kind: "call",
+                call: { method: "x", params: undefined, hasParams: false, id, rawId: JSON.stringify(id), notification: false },
+            });
+        }
+        for (const id of [true, {}, [1]]) {
+            assert.deepEqual(validateCall({ jsonrpc: "2.0", method: "x", id }), { kind: "invalid", rawId: "null", message: "Invalid Request: id must be a string, a number or null" });
+        }
+        assert.deepEqual(validateCall([]), { kind: "invalid", rawId: "null", message: "Invalid Request: a call must be a JSON object" });
+    });
+
+    it("keeps params as given, and tells notifications from calls", () => {
+        assert.deepEqual(validateCall({ jsonrpc: "2.0", method: "eth_call", params: [{ to: "0x1" }, "latest"] }), {
+            kind: "call",
+            call: { method: "eth_call", params: [{ to: "0x1" }, "latest"], hasParams: true, id: null, rawId: "null", notification: true },
+        });
+        assert.deepEqual(validateCall({ jsonrpc: "2.0", method: "m", params: { a: 1 }, id: 2 }), {
+            kind: "call",
+            call: { method: "m", params: { a: 1 }, hasParams: true, id: 2, rawId: "2", notification: false },
+        });
+        assert.deepEqual(parseBody('{"jsonrpc":"2.0","method":"m","id":9}'), {
+            kind: "single",
+            item: { kind: "call", call: { method: "m", params: undefined, hasParams: false, id: 9, rawId: "9", notification: false } },
+        });
+    });
+
+    it("says what failed to parse, and builds error responses", () => {
+        assert.deepEqual(parseBody("{"), { kind: "parse-error", message: "Parse error: the body is not valid JSON" });
+        assert.deepEqual(parseBody("[]"), { kind: "invalid", rawId: "null", message: "Invalid Request: empty batch" });
+        assert.deepEqual(rpcError(4, RpcCode.InvalidRequest, "bad"), { jsonrpc: "2.0", id: 4, error: { code: -32600, message: "bad" } });
+        assert.deepEqual(rpcError(4, RpcCode.InvalidRequest, "bad", "req-1"), { jsonrpc: "2.0", id: 4, error: { code: -32600, message: "bad", data: { requestId: "req-1" } } });
+        assert.deepEqual(
+            [RpcCode.ParseError, RpcCode.InvalidRequest, RpcCode.InternalError, RpcCode.EndpointNotFound, RpcCode.UpstreamUnavailable, RpcCode.UpstreamTimeout, RpcCode.ServiceUnavailable],
+            [-32700, -32600, -32603, -32001, -32002, -32003, -32004],
+        );
+    });
+});
+
+describe("cache policy at the edges", () => {
+    const ttls = (raw: string): [string, number][] => {
+        const r = parseCacheTtls(raw);
+        assert.ok(r.ok, r.ok ? "" : r.error);
+        return [...r.ttls];
+    };
+    const error = (raw: string): string => {
+        const r = parseCacheTtls(raw);
+        assert.ok(!r.ok, `accepted ${raw}`);
+        return r.error;
+    };
+
+    it("accepts TTLs from 1 s to the 86,400 s (one day) ceiling", () => {
+        assert.deepEqual(ttls("a=1,b=86400"), [["a", 1], ["b", 86400]]);
+        assert.equal(error("a=86401"), 'bad seconds in "a=86401"');
+        assert.equal(error("a=0"), 'bad seconds in "a=0"');
+        assert.equal(error("a=99999999999999999999"), 'bad seconds in "a=99999999999999999999"');
+    });
+
+    it("refuses malformed entries and names them", () => {
+        assert.equal(error("eth_chainId"), 'bad entry "eth_chainId"');
+        assert.equal(error("eth_chainId=1=2"), 'bad entry "eth_chainId=1=2"');
+        assert.equal(error("=5"), 'bad entry "=5"');
+        assert.equal(error("eth-chainId=5"), 'bad entry "eth-chainId=5"');
+        assert.equal(error("a=1,"), 'bad entry ""');
+        assert.equal(error("a=-1"), 'bad seconds in "a=-1"');
+        assert.equal(error("a=1.5"), 'bad seconds in "a=1.5"');
+        assert.equal(error("a= 5"), 'bad seconds in "a= 5"');
+        assert.equal(error("a=5s"), 'bad seconds in "a=5s"');
+        assert.equal(error("a=1, a=2"), "a listed twice");
+        assert.equal(error(`${"m".repeat(101)}=1`), `bad entry "${"m".repeat(101)}=1"`);
+        assert.deepEqual(ttls(`${"m".repeat(100)}=1`), [["m".repeat(100), 1]]);
+        assert.deepEqual(ttls(" a=1 , B_2=3 "), [["a", 1], ["B_2", 3]]);
+        assert.deepEqual(ttls("   "), []);
+    });
+
+    it("keys are wf:rpc:v1:<endpoint>:<method>:<32 chars of SHA-256(upstream URL, NUL, params), base64url>", () => {
+        const up = new URL("http://node.example:8545/rpc");
+        const digest = (params: string): string => createHash("sha256").update(up.href).update("\0").update(params).digest("base64url").slice(0, 32);
+        assert.equal(responseCacheKey("e1", up, "eth_getBalance", ["0xa", "latest"]), `wf:rpc:v1:e1:eth_getBalance:${digest('["0xa","latest"]')}`);
+        // Absent params hash like null: both are "no params".
+        assert.equal(responseCacheKey("e1", up, "eth_chainId", undefined), `wf:rpc:v1:e1:eth_chainId:${digest("null")}`);
+        assert.equal(responseCacheKey("e1", up, "eth_chainId", null), responseCacheKey("e1", up, "eth_chainId", undefined));
+        // The upstream is part of the key: a re-pointed endpoint never gets the old chain's answers.
+        assert.notEqual(responseCacheKey("e1", new URL("http://other.example/rpc"), "eth_chainId", null), responseCacheKey("e1", up, "eth_chainId", null));
+        assert.equal(endpointCacheKey("e1"), "wf:endpoint:v1:e1");
+    });
+});
+
+describe("environment contract at the edges", () => {
+    const read = (overrides: Record<string, string | undefined>) => readConfig({ ...VALID, ...overrides });
+    const problemFor = (name: string, overrides: Record<string, string | undefined>): string => {
+        const r = read(overrides);
+        assert.ok(!r.ok, `accepted ${JSON.stringify(overrides)}`);
+        return r.ok ? "" : formatProblems(r.problems.filter((p) => p.name === name));
+    };
+
+    it("reads every variable back as given", () => {
+        const r = read({
+            INSTANCE_ID: "task-1",
+            APP_VERSION: "1.2.3+abc",
+            DB_CONNECT_TIMEOUT_MS: "700",
+            REDIS_COMMAND_TIMEOUT_MS: "90",
+            UPSTREAM_TIMEOUT_MS: "800",
+            READY_TIMEOUT_MS: "60",
+            SHUTDOWN_TIMEOUT_MS: "900",
+            ENDPOINT_CACHE_TTL_S: "0",
+            ENDPOINT_MEMO_MS: "0",
+            API_ROUTER: "next",
+            CACHE_TTLS: "",
+        });
+        assert.ok(r.ok);
+        const c = r.config;
+        const { host, port, database, user, password, sslMode, poolMax, connectTimeoutMs } = c.pg;
+        assert.deepEqual(
+            {
+                port: c.port,
+                hostname: c.hostname,
+                pg: { host, port, database, user, password, sslMode, poolMax, connectTimeoutMs },
+                redis: c.redis,
+                instanceId: c.instanceId,
+                appVersion: c.appVersion,
+                cacheTtls: [...c.cacheTtls],
+                upstreamTimeoutMs: c.upstream.timeoutMs,
+                readyTimeoutMs: c.readyTimeoutMs,
+                shutdownTimeoutMs: c.shutdownTimeoutMs,
+                endpointCacheTtlS: c.endpointCacheTtlS,
+                endpointMemoMs: c.endpointMemoMs,
+                apiRouter: c.apiRouter,
+            },
+            {
+                port: 3000,
+                hostname: "0.0.0.0",
+                pg: { host: "db.example.internal", port: 5432, database: "webfleet", user: "postgres", password: "s3cret-pass", sslMode: "verify-full", poolMax: 48, connectTimeoutMs: 700 },
+                redis: { url: "rediss://cache.example.internal:6379", tls: true, authToken: "0123456789abcdef", commandTimeoutMs: 90 },
+                instanceId: "task-1",
+                appVersion: "1.2.3+abc",
+                cacheTtls: [],
+                upstreamTimeoutMs: 800,
+                readyTimeoutMs: 60,
+                shutdownTimeoutMs: 900,
+                endpointCacheTtlS: 0,
+                endpointMemoMs: 0,
+                apiRouter: "next",
+            },
+        );
+    });
+
+    it("applies the documented defaults when optional variables are unset or empty", () => {
+        const r = read({ REDIS_URL: "redis://cache:6379", REDIS_AUTH_TOKEN: "", ENDPOINT_MEMO_MS: "" });
+        assert.ok(r.ok);
+        const c = r.config;
+        assert.equal(c.redis.tls, false);
+        assert.equal(c.redis.authToken, undefined);
+        assert.equal(c.redis.commandTimeoutMs, 250);
+        assert.equal(c.pg.connectTimeoutMs, 5000);
+        assert.equal(c.upstream.timeoutMs, 10000);
+        assert.equal(c.readyTimeoutMs, 1000);
+        assert.equal(c.endpointCacheTtlS, 300);
+        assert.equal(c.endpointMemoMs, 5000);
+        assert.equal(c.instanceId, `${os.hostname()}-${process.pid}`);
+        assert.equal(c.appVersion, undefined);
+        assert.deepEqual([...c.cacheTtls], [["eth_chainId", 3600], ["net_version", 3600], ["eth_blockNumber", 1]]);
+    });
+
+    // name, min, max, default when unset (undefined: required)
+    const ranges: [string, number, number, number | undefined][] = [
+        ["PORT", 1, 65535, undefined],
+        ["PGPORT", 1, 65535, undefined],
+        ["DB_POOL_MAX", 1, 10000, undefined],
+        ["DB_CONNECT_TIMEOUT_MS", 100, 60000, 5000],
+        ["REDIS_COMMAND_TIMEOUT_MS", 10, 10000, 250],
+        ["UPSTREAM_TIMEOUT_MS", 100, 120000, 10000],
+        ["READY_TIMEOUT_MS", 50, 30000, 1000],
+        ["SHUTDOWN_TIMEOUT_MS", 100, 120000, 25000],
+        ["ENDPOINT_CACHE_TTL_S", 0, 86400, 300],
+        ["ENDPOINT_MEMO_MS", 0, 600000, 5000],
+    ];
+    for (const [name, min, max, def] of ranges) {
+        it(`${name}: accepts ${min} and ${max}, refuses ${min - 1} and ${max + 1}`, () => {
+            for (const ok of [min, max]) {
+                assert.ok(read({ [name]: String(ok) }).ok, `${name}=${ok}`);
+            }
+            const allowed = `an integer from ${min} to ${max}${def === undefined ? "" : ` (default ${def} when unset)`}`;
+            for (const bad of [String(min - 1), String(max + 1), "1e3"]) {
+                assert.equal(problemFor(name, { [name]: bad }).split("\n")[1], `  ${name}: got ${JSON.stringify(bad)}; expected ${allowed}`);
+            }
+        });
+    }
+
+    it("checks the length and characters of names, ids and tokens", () => {
+        assert.ok(read({ HOSTNAME: "h".repeat(253), PGDATABASE: "d".repeat(63), PGUSER: "u".repeat(63), REDIS_AUTH_TOKEN: "!~".repeat(64), INSTANCE_ID: "i".repeat(64) }).ok);
+        assert.match(problemFor("HOSTNAME", { HOSTNAME: "h".repeat(254) }), /HOSTNAME: got "h+"; expected a host name or IP address to listen on/);
+        assert.match(problemFor("HOSTNAME", { HOSTNAME: "a b" }), /HOSTNAME: got "a b"/);
+        assert.match(problemFor("PGDATABASE", { PGDATABASE: "d".repeat(64) }), /PGDATABASE: got "d+"; expected a database name \(1–63 characters, no spaces\)/);
+        assert.match(problemFor("PGUSER", { PGUSER: "a b" }), /PGUSER: got "a b"; expected a role name/);
+        assert.match(problemFor("REDIS_AUTH_TOKEN", { REDIS_AUTH_TOKEN: "t".repeat(129) }), /REDIS_AUTH_TOKEN: got \(129 characters, hidden\); expected 1–128 printable characters without spaces/);
+        assert.match(problemFor("REDIS_AUTH_TOKEN", { REDIS_AUTH_TOKEN: "tok\x7f" }), /got \(4 characters, hidden\)/);
+        assert.match(problemFor("INSTANCE_ID", { INSTANCE_ID: "i".repeat(65) }), /INSTANCE_ID: got "i+"; expected letters, digits, \. _ \+ - \(1–64\)/);
+        assert.match(problemFor("APP_VERSION", { APP_VERSION: "1 2" }), /APP_VERSION: got "1 2"; expected letters, digits/);
+        assert.match(problemFor("PGPASSWORD", { PGPASSWORD: "" }), /PGPASSWORD: got \(empty\); expected a non-empty password/);
+    });
+
+    it("takes only redis:// and rediss:// URLs with a host", () => {
+        for (const url of ["rediss://", "redis:///0", "http://cache:6379", "cache:6379", ""]) {
+            assert.match(problemFor("REDIS_URL", { REDIS_URL: url }), /REDIS_URL: got .*; expected a redis:\/\/ or rediss:\/\/ URL with a host, e\.g\. rediss:\/\/my-cache\.example:6379/, url);
+        }
+        assert.match(problemFor("REDIS_URL", { REDIS_URL: undefined }), /REDIS_URL: got \(unset\)/);
+    });
+
+    it("an empty optional variable means unset; several problems get one line each", () => {
+        const r = read({ INSTANCE_ID: "", APP_VERSION: "" });
+        assert.ok(r.ok && r.config.instanceId === `${os.hostname()}-${process.pid}` && r.config.appVersion === undefined);
+        const bad = read({ PORT: "0", PGPORT: "x" });
+        assert.equal(
+            formatProblems(bad.ok ? [] : bad.problems),
+            'webfleet gateway: cannot start, 2 environment variable(s) invalid:\n  PORT: got "0"; expected an integer from 1 to 65535\n  PGPORT: got "x"; expected an integer from 1 to 65535',
+        );
+    });
+
+    it("names one-of choices and the count of problems", () => {
+        const r = read({ PGSSLMODE: "prefer", API_ROUTER: "" });
+        assert.ok(!r.ok);
+        assert.equal(
+            formatProblems(r.ok ? [] : r.problems),
+            'webfleet gateway: cannot start, 1 environment variable(s) invalid:\n  PGSSLMODE: got "prefer"; expected one of disable, require, verify-ca, verify-full',
+        );
+        for (const mode of ["disable", "require", "verify-ca"]) {
+            const ok = read({ PGSSLMODE: mode });
+            assert.ok(ok.ok && ok.config.pg.sslMode === mode);
+        }
+        assert.match(problemFor("CACHE_TTLS", { CACHE_TTLS: "x" }), /CACHE_TTLS: got "x"; expected comma-separated method=seconds pairs \(method: letters, digits, _; seconds: 1–86400\), e\.g\. "eth_chainId=3600,net_version=3600,eth_blockNumber=1"; empty disables caching \(bad entry "x"\)/);
     });
 });

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
+import { propertyRuns } from "../support/property-runs";
 import { autonameFits, databaseName, isValidAwsIdentifier, LONGEST_SUFFIX, MAX_PREFIX_LENGTH, NAME_LIMITS, resourcePrefix } from "../../lib/names";
 
 /** Pulumi stack names: letters, digits, hyphens, underscores, periods; up to 100 chars. */
@@ -26,7 +27,7 @@ describe("names within AWS limits (lib/names)", () => {
                     /^[a-zA-Z][a-zA-Z0-9_]*$/.test(databaseName(prefix))
                 );
             }),
-            { numRuns: 5000 },
+            { numRuns: propertyRuns(5000) },
         );
     });
 

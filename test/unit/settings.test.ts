@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
+import { propertyRuns } from "../support/property-runs";
 import { isValidFargateSize } from "../../lib/fargate";
 import { planCapacity } from "../../lib/capacity";
 import { ConfigError, ConfigProblem, formatProblems } from "../../lib/problems";
@@ -205,7 +206,7 @@ describe("config validation (lib/settings)", () => {
                     Math.floor((st.replicas * st.deploymentMaximumPercent) / 100) > st.replicas
                 );
             }),
-            { numRuns: 3000 },
+            { numRuns: propertyRuns(3000) },
         );
     });
 

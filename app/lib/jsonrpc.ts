@@ -4,6 +4,7 @@
  */
 import { jsonDepthExceeds } from "./json-depth";
 import { rawIds, responseText } from "./rpc-ids";
+import { isRecord } from "./is-record";
 
 export type JsonRpcId = string | number | null;
 
@@ -91,9 +92,6 @@ export function parseBody(text: string, maxBatch = DEFAULT_MAX_BATCH): ParsedBod
     return item.kind === "invalid" ? { kind: "invalid", message: item.message, rawId: item.rawId } : { kind: "single", item };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function isId(value: unknown): value is JsonRpcId {
     return value === null || typeof value === "string" || (typeof value === "number" && Number.isFinite(value));

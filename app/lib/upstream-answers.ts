@@ -11,6 +11,7 @@
  *   own error), never the whole batch.
  */
 import { forwardedIndex } from "./rpc-ids";
+import { isRecord } from "./is-record";
 
 export interface UpstreamAnswer {
     readonly kind: "result" | "error";
@@ -18,9 +19,6 @@ export interface UpstreamAnswer {
     readonly value: unknown;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function asAnswer(response: unknown): UpstreamAnswer | undefined {
     if (!isRecord(response)) {

@@ -18,6 +18,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { didYouMean } from "../../lib/did-you-mean";
+import { isRecord } from "../../lib/is-record";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -42,9 +43,6 @@ export class StackConfigError extends Error {
     }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function readYaml(file: string): Record<string, unknown> {
     if (!fs.existsSync(file)) {

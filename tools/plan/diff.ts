@@ -12,6 +12,7 @@
 import { resourcePrefix } from "../../lib/names";
 import { RecordedOptions } from "../mock-runner/mocks";
 import { conditionalReplacement, replacementReason } from "./force-new";
+import { isRecord } from "../../lib/is-record";
 
 /** A resource as recorded by tools/mock-runner (inputs, computed outputs, options). */
 export interface DiffableResource {
@@ -68,9 +69,6 @@ export interface StackDiff {
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function isSecret(v: unknown): v is Record<string, unknown> {
     return isRecord(v) && v[SECRET_SIG_KEY] === SECRET_SIG;

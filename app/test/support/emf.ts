@@ -8,6 +8,7 @@
  * value; every metric name a root member that is a number or ≤ 100 numbers.
  * Returns the problems found (empty: valid).
  */
+import { isRecord } from "../../lib/is-record";
 const UNITS = new Set([
     "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits",
     "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second",
@@ -15,9 +16,6 @@ const UNITS = new Set([
     "Terabits/Second", "Count/Second", "None",
 ]);
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function onlyKeys(o: Record<string, unknown>, allowed: readonly string[], where: string, problems: string[]): void {
     for (const key of Object.keys(o)) {

@@ -156,6 +156,7 @@ const alarms = new Alarms(`${prefix}-alarms`, {
     albArnSuffix: web.albArnSuffix,
     targetGroupArnSuffix: web.targetGroupArnSuffix,
     dbInstanceId: database.instanceId,
+    healthCheckPath: HEALTH_CHECK_PATH,
     // Nearing the budget: 90 % of what the plan allows at its peak.
     dbConnectionsThreshold: plan.peakConnections.apply((peak) => Math.floor(peak * 0.9)),
     clusterName: web.clusterName,

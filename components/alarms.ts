@@ -5,6 +5,8 @@ export interface AlarmsArgs {
     readonly albArnSuffix: pulumi.Input<string>;
     readonly targetGroupArnSuffix: pulumi.Input<string>;
     readonly dbInstanceId: pulumi.Input<string>;
+    /** The target group's health-check path, named in the unhealthy-targets alarm. */
+    readonly healthCheckPath: string;
     /** Alarm when the database holds more connections than this (a share of the budget this `up` sets). */
     readonly dbConnectionsThreshold: pulumi.Input<number>;
     readonly clusterName: pulumi.Input<string>;
@@ -75,7 +77,7 @@ export class Alarms extends pulumi.ComponentResource {
             statistic: "Sum",
             threshold: errors,
         });
-        above("unhealthy", "AWS/ApplicationELB", "UnHealthyHostCount", "At least one task has failed the /api/health check for 3 minutes.", {
+        above("unhealthy", "AWS/ApplicationELB", "UnHealthyHostCount", `At least one task has failed the ${args.healthCheckPath} check for 3 minutes.`, {
             dimensions: targetGroup,
             threshold: 0,
         });

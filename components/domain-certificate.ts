@@ -31,23 +31,27 @@ export class DomainCertificate extends pulumi.ComponentResource {
                 ? pulumi.output(args.zone.id)
                 : aws.route53.getZoneOutput({ name: args.zone.name, privateZone: false }, { parent: this }).zoneId;
 
-        if (args.existingCertificateArn !== undefined) {
-            this.certificateArn = pulumi.output(args.existingCertificateArn);
-            this.zoneId = zoneId;
-            this.registerOutputs({ certificateArn: this.certificateArn, zoneId: this.zoneId });
-            return;
-        }
+        this.certificateArn =
+            args.existingCertificateArn !== undefined
+                ? pulumi.output(args.existingCertificateArn)
+                : this.requestCertificate(name, args.domainName, zoneId);
+        this.zoneId = zoneId;
+        this.registerOutputs({ certificateArn: this.certificateArn, zoneId: this.zoneId });
+    }
+
+    /** Certificate, validation record, and the wait for ACM to issue it; returns the issued ARN. */
+    private requestCertificate(name: string, domainName: string, zoneId: pulumi.Output<string>): pulumi.Output<string> {
         const certificate = new aws.acm.Certificate(`${name}-cert`, {
-            domainName: args.domainName,
+            domainName,
             validationMethod: "DNS",
-            tags: { Name: args.domainName },
+            tags: { Name: domainName },
         }, { parent: this });
 
         // One name, no alternative names: ACM asks for exactly one validation record.
         const option = certificate.domainValidationOptions.apply((options) => {
-            const found = options.find((o) => o.domainName === args.domainName);
+            const found = options.find((o) => o.domainName === domainName);
             if (found === undefined) {
-                throw new Error(`ACM returned no DNS validation option for ${args.domainName}`);
+                throw new Error(`ACM returned no DNS validation option for ${domainName}`);
             }
             return found;
         });
@@ -64,9 +68,6 @@ export class DomainCertificate extends pulumi.ComponentResource {
             certificateArn: certificate.arn,
             validationRecordFqdns: [record.fqdn],
         }, { parent: this });
-
-        this.certificateArn = validation.certificateArn;
-        this.zoneId = zoneId;
-        this.registerOutputs({ certificateArn: this.certificateArn, zoneId: this.zoneId });
+        return validation.certificateArn;
     }
 }

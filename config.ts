@@ -11,20 +11,11 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CapacityPlan, planCapacity } from "./lib/capacity";
 import { ConfigError } from "./lib/problems";
-import { parseSettings, PROJECT_KEYS, RawConfig, Settings, undeclaredKeyProblems } from "./lib/settings";
+import { parseSettings, rawConfigFrom, Settings, undeclaredKeyProblems } from "./lib/settings";
 
 /** Where Pulumi.yaml lives: the CLI runs the program there, and so do our tests. */
 export const PROJECT_DIR = __dirname;
 
-export function readRawConfig(): RawConfig {
-    const project = new pulumi.Config();
-    const raw: Record<string, string | undefined> = {};
-    for (const key of PROJECT_KEYS) {
-        raw[key] = project.get(key);
-    }
-    raw["aws:region"] = new pulumi.Config("aws").get("region");
-    return raw;
-}
 
 export interface FleetConfig {
     readonly settings: Settings;
@@ -33,11 +24,13 @@ export interface FleetConfig {
 }
 
 export function loadConfig(): FleetConfig {
-    const parsed = parseSettings(readRawConfig(), {
+    // All the config the program was given: the keys it reads, and every other key of its
+    // namespace, so a mistyped key in a stack file is an error, not ignored.
+    const given = pulumi.runtime.allConfig();
+    const parsed = parseSettings(rawConfigFrom(given), {
         dockerfileExists: (appPath) => fs.existsSync(path.join(PROJECT_DIR, appPath, "Dockerfile")),
     });
-    // Every key the program was given, so a mistyped key in a stack file is an error, not ignored.
-    const undeclared = undeclaredKeyProblems(pulumi.runtime.allConfig());
+    const undeclared = undeclaredKeyProblems(given);
     if (!parsed.ok || undeclared.length > 0) {
         throw new ConfigError([...undeclared, ...(parsed.ok ? [] : parsed.problems)], pulumi.getStack());
     }

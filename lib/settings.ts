@@ -15,7 +15,7 @@ import { safeMaxConnections } from "./db-instance-classes";
 import { describeMemoryOptions, isValidFargateSize } from "./fargate";
 import { EdgeSettings, isInZone } from "./edge";
 import { didYouMean } from "./did-you-mean";
-import { ConfigProblem, PROJECT, problem, render } from "./problems";
+import { ConfigProblem, PROJECT, problem, qualify, render } from "./problems";
 
 export { OPTIONAL_KEYS, PROJECT_KEYS } from "./config-keys";
 export type { ProjectKey } from "./config-keys";
@@ -231,6 +231,15 @@ export function undeclaredKeyProblems(config: Readonly<Record<string, string>>):
             given: render(config[key]),
             allowed: `uses a configuration value which is not defined by the project configuration (Pulumi.yaml)${didYouMean(key.slice(PROJECT.length + 1), known, (k) => `${PROJECT}:${k}`)}`,
         }));
+}
+
+/** The reader's input from config as the CLI hands it to a program: `webfleet:<key>` and `aws:region`. */
+export function rawConfigFrom(config: Readonly<Record<string, string | undefined>>): RawConfig {
+    const raw: Record<string, string | undefined> = { "aws:region": config["aws:region"] };
+    for (const key of PROJECT_KEYS) {
+        raw[key] = config[qualify(key)];
+    }
+    return raw;
 }
 
 export function parseSettings(raw: RawConfig, ctx: SettingsContext): SettingsResult {

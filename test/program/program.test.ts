@@ -16,7 +16,7 @@ import { LOG_DELIVERY_SERVICE } from "../../lib/elb-log-delivery";
 import { EMITTED_METRIC_NAMES, METRIC_DIMENSIONS, METRIC_NAMESPACE } from "../../app/lib/metric-names";
 import { DashboardBody, dashboardRefs } from "../../lib/dashboard";
 import { autonameFits, NAME_LIMITS, resourcePrefix } from "../../lib/names";
-import { parseSettings, PROJECT_KEYS, Settings } from "../../lib/settings";
+import { parseSettings, rawConfigFrom, Settings } from "../../lib/settings";
 import { MAX_STOP_TIMEOUT_SECONDS, SHUTDOWN } from "../../lib/shutdown";
 import { MOCK_ZONE_ID } from "../../tools/mock-runner/mocks";
 import { ProgramRun, RecordedResource, runProgram } from "../../tools/mock-runner/run-program";
@@ -89,9 +89,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
 
     before(async () => {
         run = await runProgram(target.stack, target.overrides, { unchecked: target.unchecked, previousOutputs: target.previousOutputs });
-        const raw: Record<string, string | undefined> = { "aws:region": run.config["aws:region"] };
-        for (const key of PROJECT_KEYS) raw[key] = run.config[`webfleet:${key}`];
-        const parsed = parseSettings(raw, { dockerfileExists: () => true });
+        const parsed = parseSettings(rawConfigFrom(run.config), { dockerfileExists: () => true });
         assert.ok(parsed.ok, "the config under test must be valid");
         if (parsed.ok) s = parsed.settings;
         const planned = planCapacity(s);

@@ -5,7 +5,7 @@
  */
 import { CapacityPlan, planCapacity } from "../../lib/capacity";
 import { ConfigProblem } from "../../lib/problems";
-import { parseSettings, PROJECT_KEYS, RawConfig, Settings } from "../../lib/settings";
+import { parseSettings, RawConfig, rawConfigFrom, Settings } from "../../lib/settings";
 import { loadStackConfig } from "../../tools/mock-runner/stack-config";
 
 export const PINNED: Readonly<Record<string, string>> = {
@@ -24,16 +24,10 @@ export const PINNED: Readonly<Record<string, string>> = {
     certificateArn: "",
 };
 
-let prod: Record<string, string | undefined> | undefined;
+let prod: RawConfig | undefined;
 
 export function validRaw(overrides: Record<string, string | undefined> = {}): RawConfig {
-    if (prod === undefined) {
-        const cli = loadStackConfig("prod");
-        prod = { "aws:region": cli["aws:region"] };
-        for (const key of PROJECT_KEYS) {
-            prod[key] = cli[`webfleet:${key}`];
-        }
-    }
+    prod ??= rawConfigFrom(loadStackConfig("prod"));
     return { ...prod, ...PINNED, ...overrides };
 }
 

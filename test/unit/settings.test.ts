@@ -4,7 +4,7 @@ import { propertyRuns } from "../support/property-runs";
 import { isValidFargateSize } from "../../lib/fargate";
 import { planCapacity } from "../../lib/capacity";
 import { ConfigError, ConfigProblem, formatProblems } from "../../lib/problems";
-import { parseSettings, PROJECT_KEYS, RawConfig, Settings, undeclaredKeyProblems } from "../../lib/settings";
+import { parseSettings, PROJECT_KEYS, RawConfig, rawConfigFrom, Settings, undeclaredKeyProblems } from "../../lib/settings";
 import { loadStackConfig } from "../../tools/mock-runner/stack-config";
 
 /** Raw config as config.ts would read it for a stack: short keys plus aws:region. */
@@ -13,11 +13,7 @@ function rawFor(stack: string, overrides: Record<string, string | undefined> = {
     // Read each stack file once: property tests call this thousands of times.
     const cli = loaded.get(stack) ?? loadStackConfig(stack);
     loaded.set(stack, cli);
-    const raw: Record<string, string | undefined> = { "aws:region": cli["aws:region"] };
-    for (const key of PROJECT_KEYS) {
-        raw[key] = cli[`webfleet:${key}`];
-    }
-    return { ...raw, ...overrides };
+    return { ...rawConfigFrom(cli), ...overrides };
 }
 
 const withDockerfile = { dockerfileExists: (p: string) => p === "app" };
@@ -169,6 +165,14 @@ describe("config validation (lib/settings)", () => {
             },
         ]);
         assert.deepStrictEqual(undeclaredKeyProblems(Object.fromEntries(PROJECT_KEYS.map((k) => [`webfleet:${k}`, "1"]))), []);
+    });
+
+    it("reads the project's keys and aws:region from config as the CLI passes it, nothing else", () => {
+        const raw = rawConfigFrom({ "webfleet:replicas": "6", "aws:region": "eu-west-1", "other:replicas": "9", replicas: "7" });
+        assert.strictEqual(raw["replicas"], "6");
+        assert.strictEqual(raw["aws:region"], "eu-west-1");
+        assert.deepStrictEqual(Object.keys(raw).sort(), ["aws:region", ...PROJECT_KEYS].sort());
+        assert.strictEqual(raw["maxReplicas"], undefined);
     });
 
     it("reports every bad key at once, with the value given", () => {

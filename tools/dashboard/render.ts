@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { planCapacity } from "../../lib/capacity";
 import { dashboardBody, DashboardBody, DashboardInput, GRID_COLUMNS, MetricWidget } from "../../lib/dashboard";
-import { parseSettings, PROJECT_KEYS } from "../../lib/settings";
+import { parseSettings, rawConfigFrom } from "../../lib/settings";
 import { resourcePrefix } from "../../lib/names";
 import { loadStackConfig, PROJECT_ROOT } from "../mock-runner/stack-config";
 
@@ -79,10 +79,7 @@ export function renderLayoutSvg(body: DashboardBody, caption: string): string {
 
 /** The prod stack's dashboard, with placeholders where AWS assigns ids. */
 export function prodPicture(): string {
-    const cli = loadStackConfig("prod");
-    const raw: Record<string, string | undefined> = { "aws:region": cli["aws:region"] };
-    for (const key of PROJECT_KEYS) raw[key] = cli[`webfleet:${key}`];
-    const parsed = parseSettings(raw, { dockerfileExists: () => true });
+    const parsed = parseSettings(rawConfigFrom(loadStackConfig("prod")), { dockerfileExists: () => true });
     if (!parsed.ok) throw new Error("the prod stack's config is invalid; fix it before drawing its dashboard");
     const s = parsed.settings;
     const planned = planCapacity(s);

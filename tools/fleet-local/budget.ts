@@ -1,31 +1,24 @@
 /**
  * The local fleet's connection budget: the cloud fleet's own arithmetic (lib/capacity.ts)
  * with the local server's max_connections, the replica count from the command line, and
- * every other input at its Pulumi.yaml default — so a pool seen here is the pool a stack
+ * every other input at its project default (lib/config-keys.ts, from which Pulumi.yaml is generated) — so a pool seen here is the pool a stack
  * with that many replicas and that max_connections would get.
  */
 import { CapacityInput, CapacityResult, planCapacity } from "../../lib/capacity";
-import { readProjectFile } from "../mock-runner/stack-config";
+import { CONFIG_KEYS } from "../../lib/config-keys";
 
 export type BudgetDefaults = Pick<CapacityInput, "deploymentMaximumPercent" | "dbReservedConnections" | "dbPoolMaxPerTask" | "dbPoolMinPerTask">;
 
-const DEFAULT_KEYS = ["deploymentMaximumPercent", "dbReservedConnections", "dbPoolMaxPerTask", "dbPoolMinPerTask"] as const;
-
-/** The budget's inputs as Pulumi.yaml declares their defaults. */
+/**
+ * The budget's inputs at their project defaults, from the config table that Pulumi.yaml's
+ * `config:` block is generated from (a unit test keeps the two equal).
+ */
 export function projectBudgetDefaults(): BudgetDefaults {
-    const declared = readProjectFile().config;
-    const read = (key: (typeof DEFAULT_KEYS)[number]): number => {
-        const value = declared[key]?.default;
-        if (typeof value !== "number" || !Number.isInteger(value)) {
-            throw new Error(`Pulumi.yaml config.${key} has no integer default (got ${JSON.stringify(value)})`);
-        }
-        return value;
-    };
     return {
-        deploymentMaximumPercent: read("deploymentMaximumPercent"),
-        dbReservedConnections: read("dbReservedConnections"),
-        dbPoolMaxPerTask: read("dbPoolMaxPerTask"),
-        dbPoolMinPerTask: read("dbPoolMinPerTask"),
+        deploymentMaximumPercent: CONFIG_KEYS.deploymentMaximumPercent.default,
+        dbReservedConnections: CONFIG_KEYS.dbReservedConnections.default,
+        dbPoolMaxPerTask: CONFIG_KEYS.dbPoolMaxPerTask.default,
+        dbPoolMinPerTask: CONFIG_KEYS.dbPoolMinPerTask.default,
     };
 }
 

@@ -93,7 +93,7 @@ export function ceilingOf(path: PathId): TargetId {
 export function ratios(
     result: BenchResult,
     path: PathId,
-): { bOverA: number; bOverC: number; bOverBNext: number; bOverBQuiet: number; bOverD: number; p99OverCeiling: number } {
+): { bOverA: number; bOverC: number; bOverBNext: number; bOverBQuiet: number; bOverD: number; bOverBase: number; p99OverCeiling: number; baseP99OverCeiling: number } {
     const rps = (t: TargetId): number => {
         const c = cell(result, t, path);
         return c === undefined ? Number.NaN : medians(c.closed).rps;
@@ -108,7 +108,9 @@ export function ratios(
         bOverBNext: rps("prod") / rps("prod-next"),
         bOverBQuiet: rps("prod") / rps("prod-quiet"),
         bOverD: rps("prod") / rps("proxy-ceiling"),
+        bOverBase: rps("prod") / rps("prod-base"),
         p99OverCeiling: p99("prod") / p99(ceilingOf(path)),
+        baseP99OverCeiling: p99("prod-base") / p99(ceilingOf(path)),
     };
 }
 
@@ -141,14 +143,18 @@ export function markdown(result: BenchResult, paths: readonly PathId[], targets:
         }
     }
     lines.push("");
+    const withBase = targets.includes("prod-base");
     lines.push(
-        "| path | b/a (prod ÷ next dev) | b/c (prod ÷ bare node:http) | b/b′ (lean ÷ Next route handlers) | b/d (prod ÷ proxy ceiling) | fixed-rate p99: b ÷ its ceiling | b/b0 (logging+metrics on ÷ off) |",
+        "| path | b/a (prod ÷ next dev) | b/c (prod ÷ bare node:http) | b/b′ (lean ÷ Next route handlers) | b/d (prod ÷ proxy ceiling) | fixed-rate p99: b ÷ its ceiling | b/b0 (logging+metrics on ÷ off) |" +
+            (withBase ? " b/b* (prod ÷ baseline build) | fixed-rate p99: b* ÷ its ceiling |" : ""),
     );
-    lines.push("|---|--:|--:|--:|--:|--:|--:|");
+    lines.push(`|---|--:|--:|--:|--:|--:|--:|${withBase ? "--:|--:|" : ""}`);
     for (const p of paths) {
         const r = ratios(result, p);
+        const ceilingLetter = TARGETS[ceilingOf(p)].letter;
         lines.push(
-            `| ${p} | ${fmt.ratio(r.bOverA)} | ${fmt.pct(r.bOverC)} | ${fmt.ratio(r.bOverBNext)} | ${fmt.pct(r.bOverD)} | ${fmt.ratio(r.p99OverCeiling)} (÷ ${TARGETS[ceilingOf(p)].letter}) | ${fmt.pct(r.bOverBQuiet)} |`,
+            `| ${p} | ${fmt.ratio(r.bOverA)} | ${fmt.pct(r.bOverC)} | ${fmt.ratio(r.bOverBNext)} | ${fmt.pct(r.bOverD)} | ${fmt.ratio(r.p99OverCeiling)} (÷ ${ceilingLetter}) | ${fmt.pct(r.bOverBQuiet)} |` +
+                (withBase ? ` ${fmt.pct(r.bOverBase)} | ${fmt.ratio(r.baseP99OverCeiling)} (÷ ${ceilingLetter}) |` : ""),
         );
     }
     lines.push("");

@@ -3,7 +3,11 @@
  * against what Node itself can do, measured side by side in one invocation.
  *
  *   npm run bench [-- --runs 3 --duration 5s --warmup 3s --connections 64 --max-rate 2000
- *                    --targets dev,prod,prod-next,ceiling,proxy-ceiling --paths hit,miss,health --build]
+ *                    --targets dev,prod,prod-next,ceiling,proxy-ceiling --paths hit,miss,health --build
+ *                    --baseline <another checkout's app/ folder, built>]
+ *
+ * `--baseline` adds target (b*): that build, run exactly as (b), in the same rounds; its
+ * ratio to (b) is an A/B of the two builds (e.g. before and after a hot-path change).
  *
  * Fewer rounds for a quick look: `--runs 1 --duration 3s --warmup 1s`.
  *
@@ -26,7 +30,7 @@ import { benchPaths, BenchPath, BENCH_CACHE_TTLS, HIT_BODY, missBody, PATH_IDS, 
 import { canPin, httpRequest, LOAD_CPU, pauseGroup, pinSelf, resumeGroup, RssSampler, Started, stop, treeRssBytes, waitForOk } from "./proc";
 import { BenchResult, CellResult, markdown, medians, RunFigures } from "./report";
 import { startServices } from "./services";
-import { ensureBuild, measuresPath, ROOT, stageDevApp, stageImage, startTarget, TARGET_IDS, TargetId, TARGETS } from "./targets";
+import { BASELINE_IMAGE, ensureBuild, measuresPath, ROOT, stageDevApp, stageImage, startTarget, TARGET_IDS, TargetId, TARGETS } from "./targets";
 import { runWrk } from "./wrk";
 
 /** The fixed-rate runs ask for this share of what the server did at fixed concurrency. */
@@ -50,6 +54,8 @@ interface BenchOptions {
     readonly paths: readonly PathId[];
     readonly build: boolean;
     readonly maxRate: number;
+    /** Another checkout's app/ folder with a production build, for target prod-base. */
+    readonly baseline: string | undefined;
 }
 
 function parseOptions(argv: readonly string[]): BenchOptions {
@@ -59,10 +65,10 @@ function parseOptions(argv: readonly string[]): BenchOptions {
         const name = argv[i].replace(/^--/, "");
         if (name === "build") {
             flags.add(name);
-        } else if (["runs", "duration", "warmup", "connections", "targets", "paths", "max-rate"].includes(name) && i + 1 < argv.length) {
+        } else if (["runs", "duration", "warmup", "connections", "targets", "paths", "max-rate", "baseline"].includes(name) && i + 1 < argv.length) {
             values.set(name, argv[++i]);
         } else {
-            fail(`unknown or incomplete option ${argv[i]}; allowed: --runs --duration --warmup --connections --max-rate --targets --paths --build`);
+            fail(`unknown or incomplete option ${argv[i]}; allowed: --runs --duration --warmup --connections --max-rate --targets --paths --build --baseline`);
         }
     }
     const integer = (name: string, fallback: string, min: number, max: number): number => {
@@ -73,9 +79,13 @@ function parseOptions(argv: readonly string[]): BenchOptions {
         const r = readDuration(values.get(name) ?? fallback, minMs, 600_000);
         return "value" in r ? r.value / 1000 : fail(`--${name}: ${r.allowed}`);
     };
-    const list = <T extends string>(name: string, all: readonly T[]): T[] => {
+    const baseline = values.has("baseline") ? path.resolve(values.get("baseline") ?? "") : undefined;
+    if (baseline !== undefined && !fs.existsSync(path.join(baseline, ".next", "standalone", "server.js"))) {
+        fail(`--baseline ${baseline}: no production build there (.next/standalone/server.js); give another checkout's app/ folder after \`npm ci && npm run build\` in it`);
+    }
+    const list = <T extends string>(name: string, all: readonly T[], byDefault: readonly T[] = all): T[] => {
         const raw = values.get(name);
-        if (raw === undefined) return [...all];
+        if (raw === undefined) return [...byDefault];
         const picked = raw.split(",").map((s) => s.trim());
         const known = all.filter((a) => picked.includes(a));
         if (known.length !== picked.length || known.length === 0) {
@@ -83,9 +93,12 @@ function parseOptions(argv: readonly string[]): BenchOptions {
         }
         return known;
     };
-    const targets = list("targets", TARGET_IDS);
+    const targets = list("targets", TARGET_IDS, TARGET_IDS.filter((t) => t !== "prod-base" || baseline !== undefined));
     if (!targets.includes("prod")) {
         fail("--targets must include prod: the ratios and the ceiling's bodies come from it");
+    }
+    if (targets.includes("prod-base") && baseline === undefined) {
+        fail("--targets prod-base needs --baseline <another checkout's app/ folder with a production build>");
     }
     return {
         runs: integer("runs", "3", 1, 20),
@@ -96,6 +109,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
         paths: list("paths", PATH_IDS),
         build: flags.has("build"),
         maxRate: integer("max-rate", String(DEFAULT_MAX_OPEN_RPS), 1, 100_000),
+        baseline,
     };
 }
 
@@ -130,6 +144,9 @@ async function main(): Promise<void> {
     fs.mkdirSync(workDir, { recursive: true });
     ensureBuild(options.build);
     stageImage(path.join(workDir, "image"));
+    if (options.baseline !== undefined && options.targets.includes("prod-base")) {
+        stageImage(path.join(workDir, BASELINE_IMAGE), options.baseline);
+    }
     if (options.targets.includes("dev")) {
         stageDevApp(path.join(workDir, "dev-app"));
     }

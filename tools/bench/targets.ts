@@ -10,6 +10,9 @@
  *               them as deployed, flushing metrics every second instead of every minute).
  * (b′) prod-next the same build with API_ROUTER=next: /api/* through Next's route
  *               handlers instead of the lean router, to show what the lean server buys.
+ * (b*) prod-base another checkout's production build (`--baseline <its app/ folder>`), run
+ *               exactly as (b): an A/B of two builds in the same rounds, e.g. before and
+ *               after a change to the hot path.
  * (c)  ceiling  bare node:http answering the same JSON (tools/bench/ceiling-server.ts).
  * (d)  proxy-ceiling bare node:http making the gateway's upstream call with the gateway's
  *               own client and settings (tools/bench/proxy-ceiling-server.ts): the miss
@@ -21,8 +24,8 @@ import path from "node:path";
 import ts from "typescript";
 import { SERVER_CPU, startPinned, Started } from "./proc";
 
-export type TargetId = "dev" | "prod" | "prod-quiet" | "prod-next" | "ceiling" | "proxy-ceiling";
-export const TARGET_IDS: readonly TargetId[] = ["dev", "prod", "prod-quiet", "prod-next", "ceiling", "proxy-ceiling"];
+export type TargetId = "dev" | "prod" | "prod-quiet" | "prod-next" | "prod-base" | "ceiling" | "proxy-ceiling";
+export const TARGET_IDS: readonly TargetId[] = ["dev", "prod", "prod-quiet", "prod-next", "prod-base", "ceiling", "proxy-ceiling"];
 
 export interface Target {
     readonly id: TargetId;
@@ -35,6 +38,7 @@ export const TARGETS: Readonly<Record<TargetId, Target>> = {
     prod: { id: "prod", letter: "b", label: "production build, lean server (image)" },
     "prod-quiet": { id: "prod-quiet", letter: "b0", label: "production build, logging and metrics off" },
     "prod-next": { id: "prod-next", letter: "b'", label: "production build, API_ROUTER=next" },
+    "prod-base": { id: "prod-base", letter: "b*", label: "baseline checkout's production build (--baseline)" },
     ceiling: { id: "ceiling", letter: "c", label: "bare node:http (ceiling)" },
     "proxy-ceiling": { id: "proxy-ceiling", letter: "d", label: "bare node:http + same upstream call (miss ceiling)" },
 };
@@ -61,11 +65,11 @@ export function ensureBuild(force: boolean): void {
 }
 
 /** The runtime stage of app/Dockerfile, as files: standalone + .next/static + public. */
-export function stageImage(dir: string): string {
+export function stageImage(dir: string, appDir: string = APP_DIR): string {
     fs.rmSync(dir, { recursive: true, force: true });
-    fs.cpSync(path.join(APP_DIR, ".next", "standalone"), dir, { recursive: true, verbatimSymlinks: true });
-    fs.cpSync(path.join(APP_DIR, ".next", "static"), path.join(dir, ".next", "static"), { recursive: true });
-    const pub = path.join(APP_DIR, "public");
+    fs.cpSync(path.join(appDir, ".next", "standalone"), dir, { recursive: true, verbatimSymlinks: true });
+    fs.cpSync(path.join(appDir, ".next", "static"), path.join(dir, ".next", "static"), { recursive: true });
+    const pub = path.join(appDir, "public");
     if (fs.existsSync(pub)) {
         fs.cpSync(pub, path.join(dir, "public"), { recursive: true });
     }
@@ -103,6 +107,9 @@ function stageCeiling(workDir: string, name = "ceiling-server"): string {
     return file;
 }
 
+/** Where the baseline build is staged in the work dir (tools/bench/run.ts stages it). */
+export const BASELINE_IMAGE = "image-baseline";
+
 export interface StartContext {
     readonly port: number;
     /** Database, Redis and app settings shared by every app server. */
@@ -136,8 +143,9 @@ export function startTarget(id: TargetId, ctx: StartContext): Started {
         }
         case "prod":
         case "prod-quiet":
-        case "prod-next": {
-            const dir = path.join(ctx.workDir, "image");
+        case "prod-next":
+        case "prod-base": {
+            const dir = path.join(ctx.workDir, id === "prod-base" ? BASELINE_IMAGE : "image");
             // As deployed (lib/app-contract.ts), but metrics flushed every second so a 5 s run pays for flushing too.
             const observability = id === "prod-quiet" ? { LOG_LEVEL: "silent", METRICS_FLUSH_S: "0" } : { LOG_LEVEL: "info", METRICS_FLUSH_S: "1", ACCESS_LOG_MAX_PER_S: "100" };
             return startPinned(SERVER_CPU, process.execPath, ["server.js"], {

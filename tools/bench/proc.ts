@@ -144,31 +144,68 @@ export function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** `pid` and all its descendants (`next dev` runs the app in a forked child). */
+function treePids(pid: number): number[] {
+    const children = new Map<number, number[]>();
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        const ppid = Number(statFields(Number(entry))[1]);
+        if (Number.isFinite(ppid)) {
+            children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+        }
+    }
+    const found: number[] = [];
+    const queue = [pid];
+    while (queue.length > 0) {
+        const p = queue.pop() ?? 0;
+        found.push(p);
+        queue.push(...(children.get(p) ?? []));
+    }
+    return found;
+}
+
+/**
+ * /proc/<pid>/stat from field 3 (state) on: field N is at index N − 3. The command name
+ * before it is in parentheses and may contain spaces.
+ */
+function statFields(pid: number): string[] {
+    const stat = readOrEmpty(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
 /**
  * Resident memory (VmRSS) of `pid` and all its descendants, in bytes. `next dev` runs
  * the app in a forked child, so the leader's RSS alone would miss most of it.
  */
 export function treeRssBytes(pid: number): number {
-    const parents = new Map<number, number[]>();
-    for (const entry of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(entry)) continue;
-        const stat = readOrEmpty(`/proc/${entry}/stat`);
-        // Field 4 (ppid) follows the command name, which is in parentheses and may contain spaces.
-        const after = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        const ppid = Number(after[1]);
-        if (Number.isFinite(ppid)) {
-            parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-        }
-    }
     let total = 0;
-    const queue = [pid];
-    while (queue.length > 0) {
-        const p = queue.pop() ?? 0;
+    for (const p of treePids(pid)) {
         const match = /VmRSS:\s+(\d+) kB/.exec(readOrEmpty(`/proc/${p}/status`));
         total += match === null ? 0 : Number(match[1]) * 1024;
-        queue.push(...(parents.get(p) ?? []));
     }
     return total;
+}
+
+let ticksPerSecond: number | undefined;
+
+/**
+ * CPU time (user + system, ms) that `pid` and its descendants have used so far. Taken
+ * before and after a run and divided by the requests answered, it gives the CPU cost of
+ * one request: a figure that other processes on the machine barely move, unlike req/s.
+ */
+export function treeCpuMs(pid: number): number {
+    if (ticksPerSecond === undefined) {
+        const clk = Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim());
+        ticksPerSecond = Number.isFinite(clk) && clk > 0 ? clk : 100;
+    }
+    let ticks = 0;
+    for (const p of treePids(pid)) {
+        const fields = statFields(p);
+        // utime (field 14) and stime (field 15), in clock ticks.
+        const used = Number(fields[11]) + Number(fields[12]);
+        ticks += Number.isFinite(used) ? used : 0;
+    }
+    return (ticks * 1000) / ticksPerSecond;
 }
 
 function readOrEmpty(file: string): string {

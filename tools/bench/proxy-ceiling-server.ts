@@ -11,31 +11,14 @@
  * environment contract. GET answers {"status":"ok"}.
  */
 import http from "node:http";
-import path from "node:path";
-import type * as EnvModule from "../../app/lib/env";
 import type * as UpstreamModule from "../../app/lib/upstream";
+import { buildConfig, buildModule, required } from "./ceiling-support";
 
-function required(name: string): string {
-    const value = process.env[name];
-    if (value === undefined || value === "") {
-        process.stderr.write(`proxy-ceiling: ${name} must be set\n`);
-        process.exit(2);
-    }
-    return value;
-}
-
-const imageDir = required("IMAGE_DIR");
-const upstreamUrl = new URL(required("UPSTREAM_URL"));
-// The build's compiled modules, so the client is byte for byte the gateway's.
-const env: typeof EnvModule = require(path.join(imageDir, "lib", "env.js"));
-const upstream: typeof UpstreamModule = require(path.join(imageDir, "lib", "upstream.js"));
-
-const config = env.readConfig(process.env);
-if (!config.ok) {
-    process.stderr.write(`${env.formatProblems(config.problems)}\n`);
-    process.exit(2);
-}
-const client = new upstream.UpstreamClient(config.config.upstream);
+const imageDir = required("proxy-ceiling", "IMAGE_DIR");
+const upstreamUrl = new URL(required("proxy-ceiling", "UPSTREAM_URL"));
+const config = buildConfig(imageDir);
+const upstream = buildModule<typeof UpstreamModule>(imageDir, "upstream");
+const client = new upstream.UpstreamClient(config.upstream);
 const instanceId = process.env.INSTANCE_ID ?? "proxy-ceiling";
 
 function answer(res: http.ServerResponse, status: number, body: string): void {
@@ -70,7 +53,7 @@ const server = http.createServer((req, res) => {
 });
 // Same keep-alive as the app's server, so neither side closes connections mid-run.
 server.keepAliveTimeout = 65_000;
-server.listen(config.config.port, config.config.hostname);
+server.listen(config.port, config.hostname);
 process.on("SIGTERM", () => {
     server.close(() => process.exit(0));
     server.closeAllConnections();

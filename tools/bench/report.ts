@@ -15,6 +15,8 @@ export interface RunFigures {
     readonly requests: number;
     /** Fixed-rate runs: how far the sender fell behind its schedule (its own saturation). */
     readonly maxSendLagMs?: number;
+    /** The server's CPU time (its process tree, user + system) per answered request, µs. */
+    readonly cpuUsPerRequest?: number;
 }
 
 export interface CellResult {
@@ -65,6 +67,8 @@ export interface MedianFigures {
     /** Errors summed over all runs (not a median: any error matters). */
     readonly errors: number;
     readonly requests: number;
+    /** Median CPU µs per request (NaN for results recorded before it was measured). */
+    readonly cpuUsPerRequest: number;
 }
 
 export function medians(runs: readonly RunFigures[]): MedianFigures {
@@ -74,7 +78,21 @@ export function medians(runs: readonly RunFigures[]): MedianFigures {
         p99Ms: median(runs.map((r) => r.p99Ms)),
         errors: runs.reduce((sum, r) => sum + r.errors, 0),
         requests: runs.reduce((sum, r) => sum + r.requests, 0),
+        cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest ?? Number.NaN)),
     };
+}
+
+/**
+ * The gateway's efficiency against another server on one path, by CPU time per request
+ * at fixed concurrency: the other's µs ÷ the gateway's (1 = as cheap, 0.5 = twice the
+ * CPU). Unlike req/s, barely moved by other processes sharing the core.
+ */
+export function cpuRatio(result: BenchResult, path: PathId, other: TargetId): number {
+    const us = (t: TargetId): number => {
+        const c = cell(result, t, path);
+        return c === undefined ? Number.NaN : medians(c.closed).cpuUsPerRequest;
+    };
+    return us(other) / us("prod");
 }
 
 export function cell(result: BenchResult, target: TargetId, path: PathId): CellResult | undefined {
@@ -93,7 +111,7 @@ export function ceilingOf(path: PathId): TargetId {
 export function ratios(
     result: BenchResult,
     path: PathId,
-): { bOverA: number; bOverC: number; bOverBNext: number; bOverBQuiet: number; bOverD: number; bOverBase: number; p99OverCeiling: number; baseP99OverCeiling: number } {
+): { bOverA: number; bOverC: number; bOverBNext: number; bOverBQuiet: number; bOverD: number; bOverBase: number; bOverE: number; p99OverCeiling: number; baseP99OverCeiling: number; p99OverE: number } {
     const rps = (t: TargetId): number => {
         const c = cell(result, t, path);
         return c === undefined ? Number.NaN : medians(c.closed).rps;
@@ -109,8 +127,10 @@ export function ratios(
         bOverBQuiet: rps("prod") / rps("prod-quiet"),
         bOverD: rps("prod") / rps("proxy-ceiling"),
         bOverBase: rps("prod") / rps("prod-base"),
+        bOverE: rps("prod") / rps("cache-ceiling"),
         p99OverCeiling: p99("prod") / p99(ceilingOf(path)),
         baseP99OverCeiling: p99("prod-base") / p99(ceilingOf(path)),
+        p99OverE: p99("prod") / p99("cache-ceiling"),
     };
 }
 
@@ -119,6 +139,7 @@ const fmt = {
     ms: (v: number): string => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) : "n/a"),
     ratio: (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : "n/a"),
     pct: (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : "n/a"),
+    us: (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : "n/a"),
     mib: (v: number | undefined): string => (v === undefined ? "n/a" : `${(v / 1024 / 1024).toFixed(0)} MiB`),
 };
 
@@ -126,9 +147,9 @@ const fmt = {
 export function markdown(result: BenchResult, paths: readonly PathId[], targets: readonly TargetId[]): string {
     const lines: string[] = [];
     lines.push(
-        `| path | server | fixed concurrency (c=${result.settings.connections}): req/s | p50 ms | p99 ms | errors | fixed rate: asked req/s | got req/s | p50 ms | p99 ms | errors | sender lag ms (max) |`,
+        `| path | server | fixed concurrency (c=${result.settings.connections}): req/s | p50 ms | p99 ms | errors | CPU µs/request | fixed rate: asked req/s | got req/s | p50 ms | p99 ms | errors | sender lag ms (max) |`,
     );
-    lines.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    lines.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     for (const p of paths) {
         for (const t of targets) {
             const c = cell(result, t, p);
@@ -138,23 +159,36 @@ export function markdown(result: BenchResult, paths: readonly PathId[], targets:
             // The sender's worst lag over the runs: large means core 0 (not the server) was busy.
             const lag = Math.max(...c.open.map((r) => r.maxSendLagMs ?? 0));
             lines.push(
-                `| ${p} | (${TARGETS[t].letter}) ${TARGETS[t].label} | ${fmt.rps(closed.rps)} | ${fmt.ms(closed.p50Ms)} | ${fmt.ms(closed.p99Ms)} | ${closed.errors} | ${fmt.rps(c.openRate)}${c.openRateCapped ? " (cap)" : ""} | ${fmt.rps(open.rps)} | ${fmt.ms(open.p50Ms)} | ${fmt.ms(open.p99Ms)} | ${open.errors} | ${fmt.ms(lag)} |`,
+                `| ${p} | (${TARGETS[t].letter}) ${TARGETS[t].label} | ${fmt.rps(closed.rps)} | ${fmt.ms(closed.p50Ms)} | ${fmt.ms(closed.p99Ms)} | ${closed.errors} | ${fmt.us(closed.cpuUsPerRequest)} | ${fmt.rps(c.openRate)}${c.openRateCapped ? " (cap)" : ""} | ${fmt.rps(open.rps)} | ${fmt.ms(open.p50Ms)} | ${fmt.ms(open.p99Ms)} | ${open.errors} | ${fmt.ms(lag)} |`,
             );
         }
     }
     lines.push("");
     const withBase = targets.includes("prod-base");
+    const withE = targets.includes("cache-ceiling");
     lines.push(
         "| path | b/a (prod ÷ next dev) | b/c (prod ÷ bare node:http) | b/b′ (lean ÷ Next route handlers) | b/d (prod ÷ proxy ceiling) | fixed-rate p99: b ÷ its ceiling | b/b0 (logging+metrics on ÷ off) |" +
-            (withBase ? " b/b* (prod ÷ baseline build) | fixed-rate p99: b* ÷ its ceiling |" : ""),
+            (withBase ? " b/b* (prod ÷ baseline build) | fixed-rate p99: b* ÷ its ceiling |" : "") +
+            (withE ? " b/e (hit: prod ÷ cache ceiling) | fixed-rate p99: b ÷ e |" : ""),
     );
-    lines.push(`|---|--:|--:|--:|--:|--:|--:|${withBase ? "--:|--:|" : ""}`);
+    lines.push(`|---|--:|--:|--:|--:|--:|--:|${withBase ? "--:|--:|" : ""}${withE ? "--:|--:|" : ""}`);
     for (const p of paths) {
         const r = ratios(result, p);
         const ceilingLetter = TARGETS[ceilingOf(p)].letter;
         lines.push(
             `| ${p} | ${fmt.ratio(r.bOverA)} | ${fmt.pct(r.bOverC)} | ${fmt.ratio(r.bOverBNext)} | ${fmt.pct(r.bOverD)} | ${fmt.ratio(r.p99OverCeiling)} (÷ ${ceilingLetter}) | ${fmt.pct(r.bOverBQuiet)} |` +
-                (withBase ? ` ${fmt.pct(r.bOverBase)} | ${fmt.ratio(r.baseP99OverCeiling)} (÷ ${ceilingLetter}) |` : ""),
+                (withBase ? ` ${fmt.pct(r.bOverBase)} | ${fmt.ratio(r.baseP99OverCeiling)} (÷ ${ceilingLetter}) |` : "") +
+                (withE ? ` ${fmt.pct(r.bOverE)} | ${fmt.ratio(r.p99OverE)} |` : ""),
+        );
+    }
+    lines.push("");
+    lines.push(
+        "| path | by CPU per request: c ÷ b (bare node:http) | d ÷ b (proxy ceiling) | e ÷ b (cache ceiling) | b* ÷ b (baseline build) | b0 ÷ b (logging+metrics off) |",
+    );
+    lines.push("|---|--:|--:|--:|--:|--:|");
+    for (const p of paths) {
+        lines.push(
+            `| ${p} | ${fmt.pct(cpuRatio(result, p, "ceiling"))} | ${fmt.pct(cpuRatio(result, p, "proxy-ceiling"))} | ${fmt.pct(cpuRatio(result, p, "cache-ceiling"))} | ${fmt.pct(cpuRatio(result, p, "prod-base"))} | ${fmt.pct(cpuRatio(result, p, "prod-quiet"))} |`,
         );
     }
     lines.push("");

@@ -27,7 +27,7 @@ import { readDuration, readInteger } from "../loadtest/args";
 import { runLoad } from "../loadtest/run";
 import { summarize } from "../loadtest/stats";
 import { benchPaths, BenchPath, BENCH_CACHE_TTLS, HIT_BODY, missBody, PATH_IDS, PathId, writeLuaScripts } from "./paths";
-import { canPin, httpRequest, LOAD_CPU, pauseGroup, pinSelf, resumeGroup, RssSampler, Started, stop, treeRssBytes, waitForOk } from "./proc";
+import { canPin, httpRequest, LOAD_CPU, pauseGroup, pinSelf, resumeGroup, RssSampler, Started, stop, treeCpuMs, treeRssBytes, waitForOk } from "./proc";
 import { BenchResult, CellResult, markdown, medians, RunFigures } from "./report";
 import { startServices } from "./services";
 import { BASELINE_IMAGE, ensureBuild, measuresPath, ROOT, stageDevApp, stageImage, startTarget, TARGET_IDS, TargetId, TARGETS } from "./targets";
@@ -223,16 +223,18 @@ async function main(): Promise<void> {
                     const s = serverOf(servers, t);
                     focus(t);
                     const sampler = new RssSampler(s.started.pid);
-                    const r = await runWrk({
+                    const cpuBefore = treeCpuMs(s.started.pid);
+                    const w = await runWrk({
                         url: `${s.base}${p.urlPath}`,
                         luaScript: luaOf(luaFiles, p.id),
                         connections: options.connections,
                         durationS: options.durationS,
                         scriptArgs: [nextTag()],
                     });
+                    const r: RunFigures = { ...w, cpuUsPerRequest: ((treeCpuMs(s.started.pid) - cpuBefore) * 1000) / Math.max(1, w.requests) };
                     peakRss[t] = Math.max(peakRss[t] ?? 0, sampler.stop());
                     closed.get(t)?.push(r);
-                    say(`  ${p.id} c=${options.connections} run ${run} ${TARGETS[t].letter}: ${r.rps.toFixed(0)} req/s p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms errors ${r.errors}`);
+                    say(`  ${p.id} c=${options.connections} run ${run} ${TARGETS[t].letter}: ${r.rps.toFixed(0)} req/s p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms errors ${r.errors} CPU ${(r.cpuUsPerRequest ?? 0).toFixed(1)} µs/req`);
                 }
             }
             const open = new Map<TargetId, RunFigures[]>(targets.map((t) => [t, []]));

@@ -17,6 +17,9 @@
  * (d)  proxy-ceiling bare node:http making the gateway's upstream call with the gateway's
  *               own client and settings (tools/bench/proxy-ceiling-server.ts): the miss
  *               path's ceiling, upstream round trip included. Measured on the miss path only.
+ * (e)  cache-ceiling bare node:http making the gateway's one Redis GET with the gateway's
+ *               own cache client and settings (tools/bench/cache-ceiling-server.ts): the hit
+ *               path's ceiling, Redis round trip included. Measured on the hit path only.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -24,8 +27,8 @@ import path from "node:path";
 import ts from "typescript";
 import { SERVER_CPU, startPinned, Started } from "./proc";
 
-export type TargetId = "dev" | "prod" | "prod-quiet" | "prod-next" | "prod-base" | "ceiling" | "proxy-ceiling";
-export const TARGET_IDS: readonly TargetId[] = ["dev", "prod", "prod-quiet", "prod-next", "prod-base", "ceiling", "proxy-ceiling"];
+export type TargetId = "dev" | "prod" | "prod-quiet" | "prod-next" | "prod-base" | "ceiling" | "proxy-ceiling" | "cache-ceiling";
+export const TARGET_IDS: readonly TargetId[] = ["dev", "prod", "prod-quiet", "prod-next", "prod-base", "ceiling", "proxy-ceiling", "cache-ceiling"];
 
 export interface Target {
     readonly id: TargetId;
@@ -41,11 +44,14 @@ export const TARGETS: Readonly<Record<TargetId, Target>> = {
     "prod-base": { id: "prod-base", letter: "b*", label: "baseline checkout's production build (--baseline)" },
     ceiling: { id: "ceiling", letter: "c", label: "bare node:http (ceiling)" },
     "proxy-ceiling": { id: "proxy-ceiling", letter: "d", label: "bare node:http + same upstream call (miss ceiling)" },
+    "cache-ceiling": { id: "cache-ceiling", letter: "e", label: "bare node:http + same Redis GET (hit ceiling)" },
 };
 
-/** Paths a target is measured on: the proxy ceiling only means something for the miss path. */
+/** Paths a target is measured on: each round-trip ceiling only means something for its own path. */
 export function measuresPath(target: TargetId, pathId: string): boolean {
-    return target !== "proxy-ceiling" || pathId === "miss";
+    if (target === "proxy-ceiling") return pathId === "miss";
+    if (target === "cache-ceiling") return pathId === "hit";
+    return true;
 }
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -100,11 +106,13 @@ export function stageDevApp(dir: string): string {
  * TypeScript compiler in memory (~100 MiB) and its RSS would not be Node's.
  */
 function stageCeiling(workDir: string, name = "ceiling-server"): string {
-    const source = fs.readFileSync(path.join(ROOT, "tools", "bench", `${name}.ts`), "utf8");
-    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-    const file = path.join(workDir, `${name}.js`);
-    fs.writeFileSync(file, js.outputText);
-    return file;
+    // The round-trip ceilings import ./ceiling-support: staged beside them.
+    for (const file of [name, "ceiling-support"]) {
+        const source = fs.readFileSync(path.join(ROOT, "tools", "bench", `${file}.ts`), "utf8");
+        const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+        fs.writeFileSync(path.join(workDir, `${file}.js`), js.outputText);
+    }
+    return path.join(workDir, `${name}.js`);
 }
 
 /** Where the baseline build is staged in the work dir (tools/bench/run.ts stages it). */
@@ -164,6 +172,12 @@ export function startTarget(id: TargetId, ctx: StartContext): Started {
             return startPinned(SERVER_CPU, process.execPath, [stageCeiling(ctx.workDir, "proxy-ceiling-server")], {
                 cwd: ctx.workDir,
                 env: { ...env, IMAGE_DIR: path.join(ctx.workDir, "image"), UPSTREAM_URL: ctx.upstreamUrl },
+                logFile,
+            });
+        case "cache-ceiling":
+            return startPinned(SERVER_CPU, process.execPath, [stageCeiling(ctx.workDir, "cache-ceiling-server")], {
+                cwd: ctx.workDir,
+                env: { ...env, IMAGE_DIR: path.join(ctx.workDir, "image"), CEILING_BODIES: JSON.stringify(ctx.ceilingBodies) },
                 logFile,
             });
     }

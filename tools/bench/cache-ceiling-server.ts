@@ -1,0 +1,67 @@
+/**
+ * The cache-hit path's ceiling: a bare node:http server that reads the request body and
+ * makes the one Redis round trip the gateway makes on a hit — a GET through the
+ * gateway's own cache client (lib/shared-cache.js of the staged production build, so
+ * ioredis with the same options) and the same settings (lib/env.js reads them from the
+ * same environment) — then answers with the gateway's own hit answer. No endpoint
+ * lookup, no JSON-RPC validation, no cache key, no logging: whatever the gateway's hit
+ * path costs beyond this is ours, not Node's or the Redis round trip's. (The bare
+ * ceiling (c) needs no Redis at all, so b/c also charges the round trip to the gateway.)
+ *
+ * IMAGE_DIR is the staged build; CEILING_BODIES.hit the answer (as for the ceiling);
+ * the rest is the app's environment contract. GET answers {"status":"ok"}.
+ */
+import http from "node:http";
+import type * as CacheModule from "../../app/lib/shared-cache";
+import { buildConfig, buildModule, required } from "./ceiling-support";
+
+const imageDir = required("cache-ceiling", "IMAGE_DIR");
+const bodies: unknown = JSON.parse(required("cache-ceiling", "CEILING_BODIES"));
+const hitBody = typeof bodies === "object" && bodies !== null && typeof Reflect.get(bodies, "hit") === "string" ? String(Reflect.get(bodies, "hit")) : "{}";
+const config = buildConfig(imageDir);
+const sharedCache = buildModule<typeof CacheModule>(imageDir, "shared-cache");
+const cache = new sharedCache.SharedCache(config.redis);
+const KEY = `wf:bench:cache-ceiling:${process.pid}`;
+const instanceId = process.env.INSTANCE_ID ?? "cache-ceiling";
+
+function answer(res: http.ServerResponse, status: number, body: string, cacheStatus: string): void {
+    res.writeHead(status, {
+        "content-type": "application/json; charset=utf-8",
+        "content-length": Buffer.byteLength(body),
+        "x-instance-id": instanceId,
+        "x-cache": cacheStatus,
+    });
+    res.end(body);
+}
+
+const server = http.createServer((req, res) => {
+    if (req.method === "GET") {
+        req.resume();
+        answer(res, 200, '{"status":"ok"}', "BYPASS");
+        return;
+    }
+    req.resume();
+    req.on("end", () => {
+        cache.getMany([KEY]).then(
+            (values) => answer(res, values?.[0] === undefined || values[0] === null ? 503 : 200, hitBody, "HIT"),
+            () => answer(res, 500, "{}", "BYPASS"),
+        );
+    });
+});
+// Same keep-alive as the app's server, so neither side closes connections mid-run.
+server.keepAliveTimeout = 65_000;
+cache.client.once("ready", () => {
+    cache.client.set(KEY, "0x1", "EX", 3600).then(
+        () => server.listen(config.port, config.hostname),
+        (error: unknown) => {
+            process.stderr.write(`cache-ceiling: could not write to Redis: ${String(error)}\n`);
+            process.exit(1);
+        },
+    );
+});
+process.on("SIGTERM", () => {
+    server.close(() => {
+        void cache.close().finally(() => process.exit(0));
+    });
+    server.closeAllConnections();
+});

@@ -4,10 +4,11 @@
 // Every Pulumi.<stack>.yaml gets a run; the variants cover what a user edits most.
 "use strict";
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
 // The one child-process launcher (tools/mock-runner/launch.ts), loaded through the cached TS hook.
 require("../tools/mock-runner/ts-hook.js");
-const { launchSync } = require("../tools/mock-runner/launch.ts");
+const { launch } = require("../tools/mock-runner/launch.ts");
 
 const root = path.resolve(__dirname, "..");
 const stacks = fs.readdirSync(root).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)).filter(Boolean).map((m) => m[1]).sort();
@@ -46,8 +47,17 @@ const runs = [
   { stack: "prod", unchecked: { "webfleet:replica": "6" }, spec: bad, expect: ["webfleet:replica"] },
 ];
 
-let failed = 0;
-for (const run of runs) {
+// Two runs at a time (WEBFLEET_PROGRAM_JOBS; default 2, or 1 on a 1-CPU machine): each is its
+// own process, so they cannot mix. Each run's output is printed whole, in the order above.
+const cpus = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+const rawJobs = process.env.WEBFLEET_PROGRAM_JOBS;
+if (rawJobs !== undefined && rawJobs !== "" && !/^[1-9][0-9]*$/.test(rawJobs)) {
+  console.error(`WEBFLEET_PROGRAM_JOBS must be a whole number ≥ 1 (program-test processes at a time), got '${rawJobs}'`);
+  process.exit(2);
+}
+const jobs = rawJobs ? Number(rawJobs) : Math.min(2, Math.max(1, cpus));
+
+function start(run) {
   const env = {
     ...process.env,
     WEBFLEET_STACK: run.stack,
@@ -57,8 +67,28 @@ for (const run of runs) {
     WEBFLEET_EXPECT_TEXT: (run.text || []).join(","),
     WEBFLEET_PREVIOUS_OUTPUTS: run.previous ? JSON.stringify(run.previous) : "",
   };
-  const result = launchSync({ script: require.resolve("mocha/bin/mocha.js"), args: [run.spec], env, stdio: "inherit" });
-  if (result.status !== 0) failed++;
+  return launch({ script: require.resolve("mocha/bin/mocha.js"), args: [run.spec], env }).done;
 }
-console.log(`\nprogram tests: ${runs.length - failed} of ${runs.length} runs passed`);
-process.exit(failed === 0 ? 0 : 1);
+
+(async () => {
+  const finished = new Array(runs.length);
+  let printed = 0;
+  let next = 0;
+  let failed = 0;
+  const worker = async () => {
+    while (next < runs.length) {
+      const i = next++;
+      finished[i] = await start(runs[i]);
+      // Print every run whose turn has come, whole: stdout (mocha's report), then stderr.
+      while (printed < runs.length && finished[printed] !== undefined) {
+        const r = finished[printed++];
+        process.stdout.write(r.stdout);
+        process.stderr.write(r.stderr);
+        if (r.status !== 0) failed++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, runs.length) }, worker));
+  console.log(`\nprogram tests: ${runs.length - failed} of ${runs.length} runs passed`);
+  process.exit(failed === 0 ? 0 : 1);
+})();

@@ -9,38 +9,29 @@
  * One child process per run (tests/support/program-child.ts); the chains run in parallel.
  */
 import * as assert from "assert";
-import { spawn } from "child_process";
 import * as path from "path";
 import { planCapacity } from "../../lib/capacity";
 import { DeployedPlan, readDeployedPlan } from "../../lib/transition";
 import type { ChildRun } from "../support/program-child";
 import { bruteForceWorst } from "../support/rollout";
+import { launch, lastJsonLine } from "../../tools/mock-runner/launch";
 import { PROJECT_ROOT } from "../../tools/mock-runner/stack-config";
 
 const CHILD = path.join(PROJECT_ROOT, "test", "support", "program-child.ts");
 const MAX_UPS = 4;
 
-function runChild(overrides: Record<string, string>, previous: Record<string, unknown> | undefined): Promise<ChildRun> {
-    return new Promise((resolve, reject) => {
-        const env = {
-            ...process.env,
-            WEBFLEET_STACK: "prod",
-            WEBFLEET_OVERRIDES: JSON.stringify(overrides),
-            WEBFLEET_PREVIOUS_OUTPUTS: previous === undefined ? "" : JSON.stringify(previous),
-        };
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CHILD], { cwd: PROJECT_ROOT, env });
-        let out = "";
-        let err = "";
-        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-        child.on("close", (code) => {
-            if (code !== 0) {
-                reject(new Error(`program run failed (${code}): ${err}`));
-                return;
-            }
-            resolve(JSON.parse(out.trim().split("\n").pop() ?? "{}"));
-        });
-    });
+async function runChild(overrides: Record<string, string>, previous: Record<string, unknown> | undefined): Promise<ChildRun> {
+    const env = {
+        ...process.env,
+        WEBFLEET_STACK: "prod",
+        WEBFLEET_OVERRIDES: JSON.stringify(overrides),
+        WEBFLEET_PREVIOUS_OUTPUTS: previous === undefined ? "" : JSON.stringify(previous),
+    };
+    const r = await launch({ script: CHILD, env }).done;
+    if (r.status !== 0) {
+        throw new Error(`program run failed (${r.status}): ${r.stderr}`);
+    }
+    return lastJsonLine(r.stdout) as ChildRun;
 }
 
 function plan(run: ChildRun): DeployedPlan {

@@ -56,6 +56,8 @@ function compiled(file) {
 }
 
 if (!require.extensions[".ts"]) {
+  // Stack traces point into the .ts sources (the inline source maps), as under ts-node.
+  process.setSourceMapsEnabled(true);
   require.extensions[".ts"] = function (module, filename) {
     module._compile(compiled(filename), filename);
   };

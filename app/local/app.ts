@@ -40,6 +40,12 @@ export class AppInstance {
         readonly instanceId: string,
     ) {}
 
+    /**
+     * Set by a test run (app/test/support/hooks.ts) for every instance it starts, under
+     * the contract and the caller's `env`. Empty elsewhere (npm run fleet:local).
+     */
+    static baseEnv: Readonly<Record<string, string>> = {};
+
     /** Starts an instance; `env` entries override the contract (undefined removes one). */
     static async start(servers: Servers, env: Record<string, string | undefined> = {}, instanceId = "app"): Promise<AppInstance> {
         const port = await freePort();
@@ -47,6 +53,7 @@ export class AppInstance {
             PATH: process.env.PATH,
             INSTANCE_ID: instanceId,
             SHUTDOWN_TIMEOUT_MS: "10000",
+            ...AppInstance.baseEnv,
             ...contractEnv(servers, port),
             ...env,
         };

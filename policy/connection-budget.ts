@@ -19,8 +19,9 @@
  * an independent check is the point of a guardrail.
  */
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { envLookup, parseContainers } from "./containers";
-import { TYPES, isRecord, num, records, str } from "./props";
+import { envLookup, parseContainers } from "./container-definitions";
+import { isRecord } from "./is-record";
+import { TYPES, num, records, str } from "./props";
 
 /** Tag the program puts on the parameter group: the max_connections it trusts to be live. */
 export const LIVE_MAX_CONNECTIONS_TAG = "webfleet:live-max-connections";

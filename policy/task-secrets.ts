@@ -5,7 +5,7 @@
  * Secrets Manager or SSM ARN), which ECS resolves when the task starts.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { parseContainers } from "./containers";
+import { parseContainers } from "./container-definitions";
 import { TYPES, forTypes } from "./props";
 
 /** Names that say "I am a credential": DB_PASSWORD, REDIS_AUTH_TOKEN, NEXTAUTH_SECRET, *_ENCRYPTION_KEY. */

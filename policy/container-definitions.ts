@@ -2,7 +2,8 @@
  * Reading an ECS task definition's `containerDefinitions`, which the AWS provider takes
  * as a JSON string (the program builds it with `pulumi.jsonStringify`).
  */
-import { Props, isRecord, str } from "./props";
+import { isRecord } from "./is-record";
+import { Props, str } from "./props";
 
 export interface ContainerEnv {
     /** The container's `name`, or `#<index>` when it has none. */

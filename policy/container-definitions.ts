@@ -1,24 +1,51 @@
 /**
  * Reading an ECS task definition's `containerDefinitions`, which the AWS provider takes
- * as a JSON string (the program builds it with `pulumi.jsonStringify`).
+ * as a JSON string (the program builds it with `pulumi.jsonStringify`). The one parser of
+ * it: the policies, the offline plan (tools/plan) and the program tests all read
+ * containers through this module.
+ *
+ * It lives in the policy pack because the pack must stay self-contained: `pulumi policy
+ * publish` uploads what `npm pack` packs in policy/ and nothing outside it, so the pack
+ * cannot import the program's lib/. The program's tools may import the pack's modules,
+ * so this one has no import beyond ./is-record (no @pulumi/policy), and stays that way.
  */
 import { isRecord } from "./is-record";
-import { Props, str } from "./props";
 
-export interface ContainerEnv {
+export interface EnvironmentEntry {
+    readonly name: string;
+    readonly value: string;
+}
+
+export interface SecretEntry {
+    readonly name: string;
+    readonly valueFrom: string;
+}
+
+/** The fields of one container definition that webfleet reads; the rest are ignored. */
+export interface ContainerDefinition {
     /** The container's `name`, or `#<index>` when it has none. */
-    readonly container: string;
+    readonly name: string;
+    readonly image: string | undefined;
     /** Plain `environment` entries, in order. */
-    readonly environment: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+    readonly environment: readonly EnvironmentEntry[];
+    /** `secrets` entries (ECS resolves `valueFrom` when the task starts), in order. */
+    readonly secrets: readonly SecretEntry[];
+    /** Seconds between SIGTERM and SIGKILL; undefined when not set (ECS's default, 30). */
+    readonly stopTimeout: number | undefined;
 }
 
 export type ParsedContainers =
-    | { readonly ok: true; readonly containers: readonly ContainerEnv[] }
+    | { readonly ok: true; readonly containers: readonly ContainerDefinition[] }
     | { readonly ok: false; readonly error: string };
 
-export function parseContainers(taskDefinition: Props): ParsedContainers {
-    const raw = str(taskDefinition, "containerDefinitions");
-    if (raw === undefined) {
+/**
+ * Parses the `containerDefinitions` input of a task definition (the raw value: anything
+ * but a string holding a JSON array is an error). Entries that are not objects are
+ * skipped; an environment value that is not a string (a hand-written definition may
+ * carry a number or boolean) is converted, a missing one is "".
+ */
+export function parseContainerDefinitions(raw: unknown): ParsedContainers {
+    if (typeof raw !== "string") {
         return { ok: false, error: "containerDefinitions is missing or not a JSON string" };
     }
     let parsed: unknown;
@@ -30,14 +57,24 @@ export function parseContainers(taskDefinition: Props): ParsedContainers {
     if (!Array.isArray(parsed)) {
         return { ok: false, error: "containerDefinitions must be a JSON array of container definitions" };
     }
-    const containers = parsed.filter(isRecord).map((c, i): ContainerEnv => {
-        const env = Array.isArray(c["environment"]) ? c["environment"].filter(isRecord) : [];
-        return {
-            container: str(c, "name") ?? `#${i}`,
-            environment: env.map((e) => ({ name: str(e, "name") ?? "", value: envValue(e["value"]) })),
-        };
-    });
+    const containers = parsed.filter(isRecord).map(
+        (c, i): ContainerDefinition => ({
+            name: text(c["name"]) ?? `#${i}`,
+            image: text(c["image"]),
+            environment: entries(c["environment"]).map((e) => ({ name: text(e["name"]) ?? "", value: envValue(e["value"]) })),
+            secrets: entries(c["secrets"]).map((s) => ({ name: text(s["name"]) ?? "", valueFrom: text(s["valueFrom"]) ?? "" })),
+            stopTimeout: typeof c["stopTimeout"] === "number" ? c["stopTimeout"] : undefined,
+        }),
+    );
     return { ok: true, containers };
+}
+
+function text(value: unknown): string | undefined {
+    return typeof value === "string" ? value : undefined;
+}
+
+function entries(value: unknown): ReadonlyArray<Readonly<Record<string, unknown>>> {
+    return Array.isArray(value) ? value.filter(isRecord) : [];
 }
 
 /** ECS wants strings, but a hand-written definition may carry a number or boolean. */
@@ -45,13 +82,13 @@ function envValue(value: unknown): string {
     return typeof value === "string" ? value : value === undefined || value === null ? "" : String(value);
 }
 
-/** The value of `name` in any container's environment (the first one that sets it). */
-export function envLookup(containers: readonly ContainerEnv[], name: string): string | undefined {
-    for (const c of containers) {
-        const hit = c.environment.find((e) => e.name === name);
-        if (hit) {
-            return hit.value;
+/** Every plain environment variable of the containers, name → value (the first container, and the first entry, that sets it wins). */
+export function environmentOf(containers: readonly ContainerDefinition[]): ReadonlyMap<string, string> {
+    const env = new Map<string, string>();
+    for (const e of containers.flatMap((c) => c.environment)) {
+        if (!env.has(e.name)) {
+            env.set(e.name, e.value);
         }
     }
-    return undefined;
+    return env;
 }

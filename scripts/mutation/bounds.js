@@ -109,7 +109,7 @@ class Worker {
             ...process.env,
             WEBFLEET_PROPERTY_RUNS: PROPERTY_RUNS,
             BOUNDS_SCRATCH: fs.realpathSync(this.scratch),
-            BOUNDS_REQUIRE: JSON.stringify(this.app ? ["./local/register.js"] : ["ts-node/register/transpile-only"]),
+            BOUNDS_REQUIRE: JSON.stringify(this.app ? ["./test/register.js"] : ["ts-node/register/transpile-only"]),
         };
         this.child = fork(path.join(__dirname, "bounds-worker.js"), [], { cwd, env, stdio: ["ignore", "ignore", "ignore", "ipc"] });
         return new Promise((resolve) => this.child.once("message", resolve));

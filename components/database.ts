@@ -29,7 +29,7 @@ export interface DatabaseArgs {
 }
 
 export const DB_PORT = 5432;
-/** Parameter-group tag with the live limit the budget trusts (policy/connectionBudget.ts reads it). */
+/** Parameter-group tag with the live limit the budget trusts (policy/connection-budget.ts reads it). */
 export const LIVE_MAX_CONNECTIONS_TAG = "webfleet:live-max-connections";
 /** `admin` and `rdsadmin` are reserved on RDS PostgreSQL. */
 export const DB_USERNAME = "webfleet";

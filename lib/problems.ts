@@ -15,9 +15,9 @@ export interface ConfigProblem {
 /** The project name; config keys are `webfleet:<key>`. */
 export const PROJECT = "webfleet";
 
-/** `replicas` → `webfleet:replicas`; keys that already carry a namespace are kept. */
-export function qualify(key: string): string {
-    return key.includes(":") ? key : `${PROJECT}:${key}`;
+/** `replicas` → `webfleet:replicas` (or `<project>:replicas`); keys that already carry a namespace are kept. */
+export function qualify(key: string, project: string = PROJECT): string {
+    return key.includes(":") ? key : `${project}:${key}`;
 }
 
 export function problem(key: string, given: unknown, allowed: string): ConfigProblem {

@@ -6,7 +6,8 @@
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { isInternetFacingAlb, PROD_STACKS_SCHEMA, ProdLikeConfig, prodLikeStack } from "./prod-like";
-import { TYPES, bool, forTypes, isRecord, str } from "./props";
+import { isRecord } from "./is-record";
+import { TYPES, bool, forTypes, str } from "./props";
 
 export const albAccessLogs: ResourceValidationPolicy = {
     name: "alb-access-logs",

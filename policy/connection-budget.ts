@@ -19,8 +19,9 @@
  * an independent check is the point of a guardrail.
  */
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { envLookup, parseContainers } from "./containers";
-import { TYPES, isRecord, num, records, str } from "./props";
+import { environmentOf, parseContainerDefinitions } from "./container-definitions";
+import { isRecord } from "./is-record";
+import { TYPES, num, records, str } from "./props";
 
 /** Tag the program puts on the parameter group: the max_connections it trusts to be live. */
 export const LIVE_MAX_CONNECTIONS_TAG = "webfleet:live-max-connections";
@@ -127,12 +128,13 @@ function validateBudget(args: StackValidationArgs, report: ReportViolation): voi
     // What the tasks ask for: each task definition's DB_POOL_MAX.
     const pools: PoolSize[] = [];
     for (const task of tasks) {
-        const parsed = parseContainers(task.props);
+        const parsed = parseContainerDefinitions(task.props["containerDefinitions"]);
         if (!parsed.ok) {
             report(`Task definition ${task.name}: ${parsed.error}, so its DB_POOL_MAX cannot be checked.`, task.urn);
             continue;
         }
-        const rawPool = envLookup(parsed.containers, "DB_POOL_MAX");
+        const env = environmentOf(parsed.containers);
+        const rawPool = env.get("DB_POOL_MAX");
         if (rawPool === undefined) {
             report(
                 `Task definition ${task.name} has no DB_POOL_MAX in its environment, so its pool size is the driver's ` +
@@ -146,7 +148,7 @@ function validateBudget(args: StackValidationArgs, report: ReportViolation): voi
             report(`Task definition ${task.name} sets DB_POOL_MAX to ${JSON.stringify(rawPool)}; it must be a whole number ≥ 1.`, task.urn);
             continue;
         }
-        const rawReserved = envLookup(parsed.containers, "DB_RESERVED_CONNECTIONS");
+        const rawReserved = env.get("DB_RESERVED_CONNECTIONS");
         const reserved = rawReserved === undefined ? undefined : Number(rawReserved);
         pools.push({ task: task.name, urn: task.urn, pool, reserved: Number.isInteger(reserved) ? reserved : undefined });
     }

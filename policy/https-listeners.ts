@@ -13,7 +13,8 @@
  */
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { isInternetFacingAlb, PROD_STACKS_SCHEMA, ProdLikeConfig, prodLikeStack } from "./prod-like";
-import { Props, TYPES, isRecord, num, records, str } from "./props";
+import { isRecord } from "./is-record";
+import { Props, TYPES, num, records, str } from "./props";
 
 /** ELB security policies whose lowest protocol is TLS 1.2 (`-1-2-`) or 1.3 (`-1-3-`). */
 const MODERN_TLS_POLICY = /^ELBSecurityPolicy-TLS13-1-[23]-/;

@@ -8,6 +8,7 @@
  * policy as not applicable to that resource.
  */
 import { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import { isRecord } from "./is-record";
 
 /** Resource properties as the engine hands them over, narrowed to `unknown` values. */
 export type Props = Readonly<Record<string, unknown>>;
@@ -29,10 +30,6 @@ export const TYPES = {
     listener: "aws:lb/listener:Listener",
     ecrRepository: "aws:ecr/repository:Repository",
 } as const;
-
-export function isRecord(value: unknown): value is Props {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** A number, or a string holding one (the engine and `containerDefinitions` use both). */
 export function num(props: Props, key: string): number | undefined {

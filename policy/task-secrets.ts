@@ -5,7 +5,7 @@
  * Secrets Manager or SSM ARN), which ECS resolves when the task starts.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { parseContainers } from "./containers";
+import { parseContainerDefinitions } from "./container-definitions";
 import { TYPES, forTypes } from "./props";
 
 /** Names that say "I am a credential": DB_PASSWORD, REDIS_AUTH_TOKEN, NEXTAUTH_SECRET, *_ENCRYPTION_KEY. */
@@ -54,7 +54,7 @@ export const noSecretsInTaskEnvironment: ResourceValidationPolicy = {
         },
     },
     validateResource: forTypes([TYPES.taskDefinition], (props, args, report) => {
-        const parsed = parseContainers(props);
+        const parsed = parseContainerDefinitions(props["containerDefinitions"]);
         if (!parsed.ok) {
             return; // connection-budget-fits reports an unreadable definition.
         }
@@ -65,7 +65,7 @@ export const noSecretsInTaskEnvironment: ResourceValidationPolicy = {
                 const reason = allowed.has(e.name) ? undefined : secretReason(e.name, e.value);
                 if (reason !== undefined) {
                     report(
-                        `${args.name}: container ${c.container} has ${e.name} in its plain environment, and ${reason}. ` +
+                        `${args.name}: container ${c.name} has ${e.name} in its plain environment, and ${reason}. ` +
                             `Store it in Secrets Manager and pass it in the container's \`secrets\` ` +
                             `({name: "${e.name}", valueFrom: <secret ARN>}); if it is not a secret, add it to this ` +
                             `policy's allowedNames.`,

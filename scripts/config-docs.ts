@@ -1,11 +1,13 @@
 /**
  * `npm run config:docs`: rewrite the generated parts of Pulumi.yaml and README.md from the
- * config table (lib/config-keys.ts). With `--check`, change nothing and exit 1 when either
- * file is stale (the unit tests do the same check).
+ * config table (lib/config-keys.ts), and the environment table of app/README.md from the
+ * app's table (app/lib/env.ts). With `--check`, change nothing and exit 1 when any file is
+ * stale (the unit tests do the same check).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { ENV_TABLE_MARKERS, renderEnvTable } from "../app/lib/env-docs";
 import { MARKERS, renderReadmeTable, renderYamlConfig, replaceBetween, StackValues } from "../lib/config-docs";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -22,6 +24,7 @@ export function generatedFiles(): { file: string; current: string; expected: str
     return [
         { file: "Pulumi.yaml", markers: MARKERS.yaml, block: renderYamlConfig() },
         { file: "README.md", markers: MARKERS.readme, block: renderReadmeTable(stacks) },
+        { file: "app/README.md", markers: ENV_TABLE_MARKERS, block: renderEnvTable() },
     ].map(({ file, markers, block }) => {
         const current = fs.readFileSync(path.join(ROOT, file), "utf8");
         return { file, current, expected: replaceBetween(current, markers, block, file) };

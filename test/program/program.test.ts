@@ -18,6 +18,7 @@ import { DashboardBody, dashboardRefs } from "../../lib/dashboard";
 import { autonameFits, NAME_LIMITS, resourcePrefix } from "../../lib/names";
 import { parseSettings, rawConfigFrom, Settings } from "../../lib/settings";
 import { MAX_STOP_TIMEOUT_SECONDS, SHUTDOWN } from "../../lib/shutdown";
+import { ContainerDefinition, environmentOf, parseContainerDefinitions } from "../../policy/container-definitions";
 import { MOCK_ZONE_ID } from "../../tools/mock-runner/mocks";
 import { ProgramRun, RecordedResource, runProgram } from "../../tools/mock-runner/run-program";
 import { programTarget } from "../../tools/mock-runner/program-target";
@@ -37,14 +38,6 @@ const DELIVERY_PRINCIPALS: Readonly<Record<string, unknown>> = {
     "ap-southeast-4": { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
 };
 
-interface ContainerDefinition {
-    name: string;
-    image: string;
-    environment: Array<{ name: string; value: string }>;
-    secrets: Array<{ name: string; valueFrom: string }>;
-    stopTimeout: number;
-    portMappings: Array<{ containerPort: number }>;
-}
 
 
 /** Asserts a mock input is a Pulumi secret (encrypted in state, masked in output) and returns its value. */
@@ -76,11 +69,12 @@ describe(`program under mocks: stack ${target.label}`, function () {
         return found[0];
     };
     const container = (): ContainerDefinition => {
-        const defs: ContainerDefinition[] = JSON.parse(String(one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"]));
-        assert.strictEqual(defs.length, 1);
-        return defs[0];
+        const parsed = parseContainerDefinitions(one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"]);
+        assert.ok(parsed.ok, parsed.ok ? "" : parsed.error);
+        assert.strictEqual(parsed.containers.length, 1);
+        return parsed.containers[0];
     };
-    const env = (): Map<string, string> => new Map(container().environment.map((e) => [e.name, e.value]));
+    const env = (): ReadonlyMap<string, string> => environmentOf([container()]);
     const capacity = (): CapacityPlanOutput => {
         const out = run.outputs["capacityPlan"];
         assert.ok(typeof out === "object" && out !== null);
@@ -171,7 +165,7 @@ describe(`program under mocks: stack ${target.label}`, function () {
             assert.strictEqual(td["networkMode"], "awsvpc");
             assert.deepStrictEqual(td["requiresCompatibilities"], ["FARGATE"]);
             assert.strictEqual(obj(td["runtimePlatform"])["cpuArchitecture"], s.cpuArchitecture);
-            assert.match(container().image, /@sha256:[0-9a-f]{64}$/);
+            assert.match(container().image ?? "(no image)", /@sha256:[0-9a-f]{64}$/);
             assert.strictEqual(run.outputs["imageDigest"], container().image);
             const build = obj(one("docker:index/image:Image").inputs["build"]);
             assert.strictEqual(build["platform"], s.cpuArchitecture === "ARM64" ? "linux/arm64" : "linux/amd64");
@@ -217,11 +211,13 @@ describe(`program under mocks: stack ${target.label}`, function () {
 
         it("drains before SIGKILL: deregistration delay ≤ stop timeout, app bound < stop timeout", () => {
             const tg = one("aws:lb/targetGroup:TargetGroup").inputs;
-            assert.ok(Number(tg["deregistrationDelay"]) <= container().stopTimeout);
+            const stopTimeout = container().stopTimeout;
+            assert.ok(stopTimeout !== undefined, "the container must set stopTimeout");
+            assert.ok(Number(tg["deregistrationDelay"]) <= stopTimeout);
             // The configured value reaches the container, within ECS's cap (a config check, not a clock).
-            assert.strictEqual(container().stopTimeout, SHUTDOWN.stopTimeoutSeconds);
-            assert.ok(container().stopTimeout <= MAX_STOP_TIMEOUT_SECONDS, `ECS caps stopTimeout at ${MAX_STOP_TIMEOUT_SECONDS} s`);
-            assert.ok(SHUTDOWN.appShutdownMs < container().stopTimeout * 1000);
+            assert.strictEqual(stopTimeout, SHUTDOWN.stopTimeoutSeconds);
+            assert.ok(stopTimeout <= MAX_STOP_TIMEOUT_SECONDS, `ECS caps stopTimeout at ${MAX_STOP_TIMEOUT_SECONDS} s`);
+            assert.ok(SHUTDOWN.appShutdownMs < stopTimeout * 1000);
         });
 
         it("health-checks /api/health on an ip target group (awsvpc)", () => {

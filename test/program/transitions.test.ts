@@ -6,7 +6,7 @@
  * brute force against the previous plan, on what the resources were given — and feeding
  * each output back converges to the at-rest plan of the new settings.
  *
- * One child process per run (tests/support/program-child.ts); the chains run in parallel.
+ * One child process per run (test/support/program-child.ts); the chains run in parallel.
  */
 import * as assert from "assert";
 import * as path from "path";

@@ -4,6 +4,8 @@
  * target from WEBFLEET_STACK / WEBFLEET_OVERRIDES / WEBFLEET_PREVIOUS_OUTPUTS, prints one
  * JSON line last: the outputs and what the budget-relevant resources were given.
  */
+import { isRecord } from "../../lib/is-record";
+import { environmentOf, parseContainerDefinitions } from "../../policy/container-definitions";
 import { programTarget } from "../../tools/mock-runner/program-target";
 import { runProgram } from "../../tools/mock-runner/run-program";
 
@@ -16,23 +18,18 @@ export interface ChildRun {
     readonly instanceClass: string;
 }
 
-function field(v: unknown, key: string): unknown {
-    return typeof v === "object" && v !== null ? new Map(Object.entries(v)).get(key) : undefined;
-}
-
 async function main(): Promise<void> {
     const target = programTarget();
     const run = await runProgram(target.stack, target.overrides, { unchecked: target.unchecked, previousOutputs: target.previousOutputs });
     const inputs = (type: string): Record<string, unknown> => run.resources.find((r) => r.type === type)?.inputs ?? {};
-    const containers: unknown = JSON.parse(String(inputs("aws:ecs/taskDefinition:TaskDefinition")["containerDefinitions"]));
-    const environment = Array.isArray(containers) ? field(containers[0], "environment") : undefined;
-    const pool = (Array.isArray(environment) ? environment : []).find((e) => field(e, "name") === "DB_POOL_MAX");
+    const containers = parseContainerDefinitions(inputs("aws:ecs/taskDefinition:TaskDefinition")["containerDefinitions"]);
+    const pool = containers.ok ? environmentOf(containers.containers).get("DB_POOL_MAX") : undefined;
     const params = inputs("aws:rds/parameterGroup:ParameterGroup")["parameters"];
-    const maxConnections = (Array.isArray(params) ? params : []).find((p) => field(p, "name") === "max_connections");
+    const maxConnections = (Array.isArray(params) ? params.filter(isRecord) : []).find((p) => p["name"] === "max_connections");
     const result: ChildRun = {
         outputs: { capacityPlan: run.outputs["capacityPlan"] },
-        pool: Number(field(pool, "value")),
-        maxConnections: Number(field(maxConnections, "value")),
+        pool: Number(pool),
+        maxConnections: Number(maxConnections?.["value"]),
         instanceClass: String(inputs("aws:rds/instance:Instance")["instanceClass"]),
     };
     process.stdout.write(`\n${JSON.stringify(result)}\n`);

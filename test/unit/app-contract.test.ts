@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { formatProblems, readConfig } from "../../app/lib/env";
-import { APP_OPTIONAL_ENV_NAMES } from "../../lib/app-contract";
+import { ENV_NAMES, ENV_VARS, formatProblems, readConfig } from "../../app/lib/env";
+import { APP_ENV_NAMES, APP_OPTIONAL_ENV_NAMES, APP_SECRET_NAMES } from "../../lib/app-contract";
 
 /** What the task definition sets, with stand-ins for the secrets. */
 const BASE: Record<string, string> = {
@@ -32,4 +32,30 @@ describe("app contract: optional variables", () => {
             }
         });
     }
+});
+
+describe("app contract: what the program sets is what the app declares (app/lib/env.ts ENV_VARS)", () => {
+    const declared = new Set<string>(ENV_NAMES);
+    const set = new Set<string>([...APP_ENV_NAMES, ...APP_SECRET_NAMES]);
+
+    it("every variable the program sets, plain or secret, is one the app declares", () => {
+        assert.deepStrictEqual([...set].filter((name) => !declared.has(name)), []);
+    });
+
+    it("every variable the app requires is one the program sets", () => {
+        const required = ENV_NAMES.filter((name) => ENV_VARS[name].default === undefined);
+        assert.deepStrictEqual(required.filter((name) => !set.has(name)), []);
+    });
+
+    it("the app hides exactly the variables the program passes as ECS secrets", () => {
+        assert.deepStrictEqual(ENV_NAMES.filter((name) => "secret" in ENV_VARS[name]).sort(), [...APP_SECRET_NAMES].sort());
+    });
+
+    it("the optional variables the program leaves unset are declared, with a default, and not set", () => {
+        for (const name of APP_OPTIONAL_ENV_NAMES) {
+            assert.ok(declared.has(name), `${name} is not in the app's table`);
+            assert.notStrictEqual(ENV_VARS[name].default, undefined, `${name} has no default`);
+            assert.ok(!set.has(name), `${name} is set by the program`);
+        }
+    });
 });

@@ -11,7 +11,7 @@ import { sourceHash } from "../../lib/app-version";
 import { instanceMemoryGib, knownInstanceClasses, safeMaxConnections } from "../../lib/db-instance-classes";
 import { memoryOptions } from "../../lib/fargate";
 import { autonameFits, databaseName, isValidAwsIdentifier, MAX_PREFIX_LENGTH, NAME_LIMITS, resourcePrefix } from "../../lib/names";
-import { ConfigError, formatProblems, problem, render } from "../../lib/problems";
+import { ConfigError, formatProblems, problem, qualify, render } from "../../lib/problems";
 import { checkShutdownTiming, MAX_STOP_TIMEOUT_SECONDS, SHUTDOWN } from "../../lib/shutdown";
 import { cidrRange, formatCidr, parseCidr, planSubnets } from "../../lib/subnets";
 import { PROJECT_ROOT } from "../../tools/mock-runner/stack-config";
@@ -25,6 +25,12 @@ describe("problems (lib/problems)", () => {
         assert.strictEqual(render(Number.NaN), "NaN");
         assert.deepStrictEqual(problem("replicas", "x", "y"), { key: "webfleet:replicas", given: '"x"', allowed: "y" });
         assert.strictEqual(problem("aws:region", undefined, "y").key, "aws:region");
+    });
+
+    it("qualifies a key with this project's name, or another project's (the stack loader reads it from Pulumi.yaml)", () => {
+        assert.strictEqual(qualify("replicas"), "webfleet:replicas");
+        assert.strictEqual(qualify("replicas", "other"), "other:replicas");
+        assert.strictEqual(qualify("aws:region", "other"), "aws:region");
     });
 
     it("formats one problem, with and without a stack", () => {

@@ -19,6 +19,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { didYouMean } from "../../lib/did-you-mean";
 import { isRecord } from "../../lib/is-record";
+import { qualify as qualifyKey } from "../../lib/problems";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -125,7 +126,7 @@ export function loadStackConfig(
     }
     const stackDoc = readYaml(stackFile);
     const stackConfig = isRecord(stackDoc["config"]) ? stackDoc["config"] : {};
-    const qualify = (key: string): string => (key.includes(":") ? key : `${project.name}:${key}`);
+    const qualify = (key: string): string => qualifyKey(key, project.name);
 
     const values: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(stackConfig)) {

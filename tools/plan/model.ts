@@ -6,6 +6,7 @@
 import { CapacityPlan } from "../../lib/capacity";
 import { resourcePrefix } from "../../lib/names";
 import { readTransition, TransitionView } from "../../lib/transition-format";
+import { environmentOf, parseContainerDefinitions } from "../../policy/container-definitions";
 import { RecordedResource as MockedResource } from "../mock-runner/mocks";
 
 export type { CapacityPlan } from "../../lib/capacity";
@@ -90,28 +91,10 @@ function show(value: unknown): string | undefined {
     return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-/** The container environment of a task definition (containerDefinitions is a JSON string). */
-function containerEnv(inputs: Record<string, unknown>): Map<string, string> {
-    const env = new Map<string, string>();
-    const raw = inputs["containerDefinitions"];
-    let parsed: unknown = raw;
-    if (typeof raw === "string") {
-        try {
-            parsed = JSON.parse(raw);
-        } catch {
-            return env;
-        }
-    }
-    for (const container of Array.isArray(parsed) ? parsed : []) {
-        const list = record(container)["environment"];
-        for (const e of Array.isArray(list) ? list : []) {
-            const { name, value } = record(e);
-            if (typeof name === "string" && !env.has(name)) {
-                env.set(name, String(value));
-            }
-        }
-    }
-    return env;
+/** The container environment of a task definition; an unreadable one shows none (the policy pack reports it). */
+function containerEnv(inputs: Record<string, unknown>): ReadonlyMap<string, string> {
+    const parsed = parseContainerDefinitions(inputs["containerDefinitions"]);
+    return parsed.ok ? environmentOf(parsed.containers) : new Map();
 }
 
 /** Dotted paths into a resource's inputs, per type: counts, sizes, encryption, Multi-AZ, exposure. */

@@ -14,6 +14,7 @@ import {
     worstDuringRollout,
 } from "../../lib/transition";
 import { bruteForceWorst, prodDeployed, prodSettings } from "../support/rollout";
+import { propertyRuns } from "../support/property-runs";
 
 function ok(result: ReturnType<typeof planTransition>): TransitionPlan {
     assert.ok(result.ok, result.ok ? "" : JSON.stringify(result.problems));
@@ -232,7 +233,7 @@ describe("the budget through a change (lib/transition)", () => {
                     });
                     assert.strictEqual(greedy, bruteForceWorst(deployed, next, newPool));
                 }),
-                { numRuns: 300 },
+                { numRuns: propertyRuns(300) },
             );
         });
 
@@ -250,7 +251,7 @@ describe("the budget through a change (lib/transition)", () => {
                         assert.ok(plan.poolPerTask >= 1 && plan.poolPerTask <= plan.targetPoolPerTask);
                     });
                 }),
-                { numRuns: 300 },
+                { numRuns: propertyRuns(300) },
             );
         });
 
@@ -269,7 +270,7 @@ describe("the budget through a change (lib/transition)", () => {
                     assert.ok(plans.length <= 3, `${plans.length} ups: ${JSON.stringify(plans.map((p) => p.poolPerTask))}`);
                     assert.strictEqual(plans[0].remainingUps, plans.length - 1);
                 }),
-                { numRuns: 300 },
+                { numRuns: propertyRuns(300) },
             );
         });
 
@@ -283,7 +284,7 @@ describe("the budget through a change (lib/transition)", () => {
                         [plan.targetPoolPerTask, 0, false, [], settings.dbMaxConnections],
                     );
                 }),
-                { numRuns: 300 },
+                { numRuns: propertyRuns(300) },
             );
         });
     });

@@ -323,3 +323,86 @@ describe("reading the deployed plan back (lib/transition readDeployedPlan)", () 
         assert.throws(() => readDeployedPlan({ maxReplicas: 8, poolPerTask: 25, dbReservedConnections: 10 }), /dbMaxConnections = undefined/);
     });
 });
+
+describe("when no safe step exists, the refusal names the key and the way there (lib/transition)", () => {
+    /** Prod at 101 % with pool 50: 8 × 50 + 10 = 410, every connection of the live limit in use. */
+    const full: DeployedPlan = { ...prodDeployed, poolPerTask: 50, deploymentMaximumPercent: 101 };
+    const refusal = (deployed: DeployedPlan, change: Partial<TransitionInput>): string => {
+        const result = planTransition(deployed, { ...prodSettings, ...change });
+        assert.ok(!result.ok, JSON.stringify(result));
+        if (result.ok) return "";
+        assert.strictEqual(result.problems.length, 1);
+        return `${result.problems[0].key} = ${result.problems[0].given}: ${result.problems[0].allowed}`;
+    };
+
+    it("a ceiling that needs the higher max_connections: keep maxReplicas until the reboot is confirmed", () => {
+        assert.strictEqual(
+            refusal(prodDeployed, { maxReplicas: 300, dbMaxConnections: 5000 }),
+            "webfleet:maxReplicas = 300: peak tasks 600 need more connections than the database allows until a reboot applies max_connections 5000 " +
+                "(live: 410; 600 tasks × 1 + reserved 10 = 610). Keep maxReplicas at 8 for now: run `pulumi up` with the new dbMaxConnections or " +
+                "dbInstanceClass, reboot the instance, set dbMaxConnectionsConfirmed, then raise maxReplicas.",
+        );
+    });
+
+    it("reserved connections raised past the room the deployed pools leave", () => {
+        // 8 × 25 + 203 = 403: no room for 8 new tasks of 1 within 410. (202 leaves 8 × 1: a step.)
+        assert.strictEqual(
+            refusal(prodDeployed, { dbReservedConnections: 203 }),
+            "webfleet:dbReservedConnections = 203: the deployed 8 tasks × pool 25 + reserved 203 = 403 connections leave no room for a single new task " +
+                "within the live limit 410. Raise dbReservedConnections after an `up` that shrinks the pools (lower dbPoolMaxPerTask first).",
+        );
+        assert.strictEqual(ok(planTransition(prodDeployed, { ...prodSettings, dbReservedConnections: 202 })).poolPerTask, 1);
+    });
+
+    it("deploymentMaximumPercent raised while the deployed pools fill the limit: change it in an up of its own", () => {
+        assert.strictEqual(
+            refusal(full, { deploymentMaximumPercent: 200 }),
+            "webfleet:deploymentMaximumPercent = 200: raising it from 101 lets ECS start more new tasks while the deployed 8 tasks × pool 50 + reserved 10 " +
+                "= 410 connections still run, and no pool of 1 or more fits the live limit 410. Change deploymentMaximumPercent in an `up` of its own, " +
+                "before or after the other changes.",
+        );
+        // A deployed plan of before the percent was recorded is taken as 200 %: 200 is no raise.
+        assert.doesNotMatch(refusal({ ...full, deploymentMaximumPercent: undefined }, { maxReplicas: 10 }), /deploymentMaximumPercent/);
+    });
+
+    it("a ceiling raised too far at once: the largest ceiling this up can take, then the rest", () => {
+        // 8 × 45 + 10 = 370 of 410: 40 new tasks of 1 fit; at 101 % a ceiling of 48 runs 48 tasks, 8 of them old.
+        const room: DeployedPlan = { ...full, poolPerTask: 45 };
+        assert.match(refusal(room, { maxReplicas: 60, deploymentMaximumPercent: 101 }), /plus up to 60 new tasks with even 1 connection each, is too many\. Raise maxReplicas to at most 48 in this `up`, and to 60 in the next\.$/);
+        assert.ok(ok(planTransition(room, { ...prodSettings, maxReplicas: 48, deploymentMaximumPercent: 101 })).poolPerTask >= 1);
+    });
+
+    // Regression: it advised "Raise maxReplicas to at most 8 in this `up`" with 8 deployed, which changes
+    // nothing (the pools stay 50) and leaves the next `up` refused the same way.
+    it("when not even one more task fits, the advice is to shrink the pools first, not to raise the ceiling to where it is", () => {
+        const message = refusal(full, { maxReplicas: 10, deploymentMaximumPercent: 101 });
+        assert.match(message, /^webfleet:maxReplicas = 10: this change cannot roll out within the live limit 410: the deployed 8 tasks × pool 50 \+ reserved 10 = 410 connections, plus up to 10 new tasks/);
+        assert.match(message, /Lower dbPoolMaxPerTask in one `up` first, then raise maxReplicas\.$/);
+        // And that advice works: pools of 40 at a ceiling of 8, then the ceiling of 10.
+        const shrunk = ok(planTransition(full, { ...prodSettings, deploymentMaximumPercent: 101, dbPoolMaxPerTask: 40 }));
+        assert.strictEqual(shrunk.poolPerTask, 40);
+        const next = { ...prodSettings, maxReplicas: 10, deploymentMaximumPercent: 101, dbPoolMaxPerTask: 40 };
+        assert.ok(planTransition(asDeployed({ ...prodSettings, deploymentMaximumPercent: 101, dbPoolMaxPerTask: 40 }, shrunk), next).ok);
+    });
+});
+
+describe("reading the deployed plan back, field by field (lib/transition readDeployedPlan)", () => {
+    const written = { maxReplicas: 8, poolPerTask: 25, dbMaxConnections: 850, dbMaxConnectionsLive: 410, dbReservedConnections: 10, deploymentMaximumPercent: 150, dbInstanceClass: "db.t4g.large", dbEngineVersion: "17" };
+
+    it("keeps every field as written, zero included", () => {
+        assert.deepStrictEqual(readDeployedPlan(written), written);
+        assert.strictEqual(readDeployedPlan({ ...written, poolPerTask: 0 })?.poolPerTask, 0);
+    });
+
+    it("refuses arrays, negative, fractional or textual counts, also in the optional fields", () => {
+        assert.throws(() => readDeployedPlan([written]), /capacityPlan output is \[\{.*\}\], not an object/);
+        for (const [key, value] of [["maxReplicas", -1], ["dbReservedConnections", 2.5], ["dbMaxConnectionsLive", "410"], ["deploymentMaximumPercent", null], ["dbMaxConnections", Number.MAX_SAFE_INTEGER + 1]] as const) {
+            assert.throws(() => readDeployedPlan({ ...written, [key]: value }), new RegExp(`has ${key} = ${JSON.stringify(value)}, expected a whole number`), key);
+        }
+    });
+
+    it("an instance class or engine version that is not text reads as unknown", () => {
+        const plan = readDeployedPlan({ ...written, dbInstanceClass: 7, dbEngineVersion: 17 });
+        assert.deepStrictEqual([plan?.dbInstanceClass, plan?.dbEngineVersion], [undefined, undefined]);
+    });
+});

@@ -406,3 +406,58 @@ describe("reading the deployed plan back, field by field (lib/transition readDep
         assert.deepStrictEqual([plan?.dbInstanceClass, plan?.dbEngineVersion], [undefined, undefined]);
     });
 });
+
+describe("what one `up` writes and tells (lib/transition)", () => {
+    it("the capacityPlan output of a class change, field by field: the at-rest plan of this up and the change", () => {
+        const next = { ...prodSettings, dbInstanceClass: "db.t4g.large", dbMaxConnections: 850 };
+        const plan = ok(planTransition(prodDeployed, next));
+        const { transition, ...rest } = capacityOutput(next, plan);
+        assert.deepStrictEqual(rest, {
+            replicas: 4,
+            maxReplicas: 8,
+            peakTasks: 16,
+            dbMaxConnections: 850,
+            dbReservedConnections: 10,
+            poolPerTask: 25,
+            peakConnections: 16 * 25 + 10,
+            deploymentMaximumPercent: 200,
+            dbInstanceClass: "db.t4g.large",
+            dbEngineVersion: "16",
+            dbMaxConnectionsLive: 410,
+        });
+        assert.deepStrictEqual({ ...transition, notes: transition.notes.length }, { firstDeploy: false, targetPoolPerTask: 50, remainingUps: 1, peakDuringChange: 410, waitsForReboot: true, notes: 2 });
+        assert.strictEqual(
+            transition.notes[1],
+            "pool per task 25 this up, 50 when the change is complete: a bigger pool now could exceed 410 connections while old and new tasks run side by side.",
+        );
+    });
+
+    it("lowering an explicit max_connections on the same class: the limit is held (no word about the class), the peak counts old pools of 50", () => {
+        const big: DeployedPlan = { ...prodDeployed, poolPerTask: 50, dbMaxConnections: 850, dbMaxConnectionsLive: 850 };
+        const plan = ok(planTransition(big, prodSettings));
+        assert.deepStrictEqual(
+            [plan.poolPerTask, plan.dbMaxConnections, plan.dbInstanceClass, plan.liveMaxConnections, plan.peakDuringChange, plan.peakAtRest, plan.remainingUps],
+            [25, 850, "db.t4g.medium", 850, 8 * 50 + 8 * 25 + 10, 16 * 25 + 10, 1],
+        );
+        assert.deepStrictEqual(plan.notes, ["max_connections stays 850 for this up: the deployed pools (50 per task) do not fit 410 yet; this up shrinks them, the next one lowers the limit."]);
+        // A deployed plan of before the class was recorded holds the new class.
+        assert.strictEqual(ok(planTransition({ ...big, dbInstanceClass: undefined }, prodSettings)).dbInstanceClass, "db.t4g.medium");
+    });
+
+    it("the README's example at rest: 20 tasks × 20 + 10 = 410", () => {
+        const plan = ok(planTransition(prodDeployed, { ...prodSettings, maxReplicas: 10 }));
+        assert.deepStrictEqual([plan.peakAtRest, plan.notes], [410, []]);
+    });
+
+    it("a confirmation below the deployed value lowers the trusted limit and says it cannot raise it", () => {
+        const plan = ok(planTransition(prodDeployed, { ...prodSettings, dbMaxConnectionsConfirmed: 300 }));
+        assert.deepStrictEqual([plan.poolPerTask, plan.liveMaxConnections, plan.peakDuringChange, plan.peakAtRest, plan.waitsForReboot], [11, 300, 8 * 25 + 8 * 11 + 10, 16 * 11 + 10, true]);
+        assert.deepStrictEqual(plan.notes.slice(1), [
+            "dbMaxConnectionsConfirmed 300 is not the deployed parameter group's max_connections (410): it cannot raise the trusted limit (300); unset it once nothing waits for a reboot.",
+            "pool per task 11 this up, 25 when the change is complete: a bigger pool now could exceed 300 connections while old and new tasks run side by side.",
+        ]);
+        assert.match(plan.notes[0], /^max_connections 410 waits for a reboot \(static parameter\); the budget keeps using 300 until then\. Reboot the instance, check that SHOW max_connections says 410, then `pulumi config set dbMaxConnectionsConfirmed 410` and run `pulumi up` again\./);
+        // The deployed value confirmed: trusted, nothing to say.
+        assert.deepStrictEqual(ok(planTransition(prodDeployed, { ...prodSettings, dbMaxConnectionsConfirmed: 410 })).notes, []);
+    });
+});

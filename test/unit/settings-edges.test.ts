@@ -5,7 +5,7 @@
  */
 import * as assert from "assert";
 import { ConfigProblem } from "../../lib/problems";
-import { OPTIONAL_KEYS } from "../../lib/settings";
+import { OPTIONAL_KEYS, undeclaredKeyProblems } from "../../lib/settings";
 import { parseWith, problemsWith } from "../support/raw-config";
 import { readProjectFile } from "../../tools/mock-runner/stack-config";
 
@@ -334,6 +334,13 @@ describe("settings as the program reads them (lib/settings)", () => {
         assert.deepStrictEqual(problemsOn("hostedZoneId", { hostedZoneId: "Z0123456789ABCDEFGHIJ" }), ['"Z0123456789ABCDEFGHIJ": set hostedZoneId or hostedZoneName, not both.']);
         assert.deepStrictEqual(problemsOn("hostedZoneName", { hostedZoneName: "" }), [
             "(unset): domainName needs the Route 53 public hosted zone that holds it: set hostedZoneName (looked up by name) or hostedZoneId.",
+        ]);
+    });
+
+    it("suggests the key a short typo meant, comparing the key without its namespace", () => {
+        // "cpus" is one edit from "cpu"; ":cpus" or "pus" would be two, too far for a 3-letter key.
+        assert.deepStrictEqual(undeclaredKeyProblems({ "webfleet:cpus": "512" }).map((p) => p.allowed), [
+            "uses a configuration value which is not defined by the project configuration (Pulumi.yaml); did you mean 'webfleet:cpu'?",
         ]);
     });
 });

@@ -39,4 +39,14 @@ describe("config key parsers at their edges (lib/config-keys)", () => {
             assert.ok(!accepts("appPath", bad), bad);
         }
     });
+
+    it("dbMaxConnectionsConfirmed: 0 or empty is unset, any value SHOW max_connections can report is kept, the rest refused with the range", () => {
+        const parse = CONFIG_KEYS.dbMaxConnectionsConfirmed.parse;
+        assert.deepStrictEqual([parse("0"), parse(""), parse(undefined)], [{ ok: true, value: undefined }, { ok: true, value: undefined }, { ok: true, value: undefined }]);
+        assert.deepStrictEqual([parse("1"), parse("262143")], [{ ok: true, value: 1 }, { ok: true, value: 262143 }]);
+        for (const bad of ["-1", "262144"]) {
+            assert.deepStrictEqual(parse(bad), { ok: false, allowed: "must be an integer from 1 to 262143 (or 0 for the default behaviour)." }, bad);
+        }
+    });
 });
+

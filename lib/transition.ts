@@ -389,8 +389,9 @@ function noSafeStep(deployed: DeployedPlan, next: TransitionInput, trusted: numb
     const fits = (ceiling: number): boolean =>
         candidate(deployed, { ...next, maxReplicas: ceiling, replicas: Math.min(next.replicas, ceiling) }, trusted, 1, next.dbMaxConnections, next.dbInstanceClass) !== undefined;
     const between = largest(deployed.maxReplicas, next.maxReplicas, fits);
+    // Only a ceiling above the deployed one is a step: at the deployed ceiling nothing changes.
     const advice =
-        between >= deployed.maxReplicas
+        between > deployed.maxReplicas
             ? `Raise maxReplicas to at most ${between} in this \`up\`, and to ${next.maxReplicas} in the next.`
             : `Lower dbPoolMaxPerTask in one \`up\` first, then raise maxReplicas.`;
     return problem(

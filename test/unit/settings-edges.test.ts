@@ -5,7 +5,7 @@
  */
 import * as assert from "assert";
 import { ConfigProblem } from "../../lib/problems";
-import { OPTIONAL_KEYS } from "../../lib/settings";
+import { OPTIONAL_KEYS, undeclaredKeyProblems } from "../../lib/settings";
 import { parseWith, problemsWith } from "../support/raw-config";
 import { readProjectFile } from "../../tools/mock-runner/stack-config";
 
@@ -289,5 +289,58 @@ describe("config validation at the edges (lib/settings)", () => {
     it("a config with many problems lists each once, and no budget advice until the inputs are valid", () => {
         const problems = problemsWith({ replicas: "0", dbPoolMinPerTask: "500", dbPoolMaxPerTask: "500" });
         assert.deepStrictEqual(problems.map((p) => p.key), ["webfleet:replicas"], describeProblems(problems));
+    });
+});
+
+describe("settings as the program reads them (lib/settings)", () => {
+    it("the edge: prod-like, the domain with its zone by name or by id, plain-HTTP opt-out and access logs as given", () => {
+        assert.deepStrictEqual(JSON.parse(JSON.stringify(settingsWith({ accessLogRetentionDays: "400" }).edge)), {
+            prodLike: true,
+            domain: { name: "gateway.example.com", zone: { kind: "name", name: "example.com" } },
+            allowPlainHttp: false,
+            accessLogs: { enabled: true, retentionDays: 400 },
+        });
+        assert.deepStrictEqual(settingsWith({ hostedZoneName: "", hostedZoneId: "Z0123456789ABCDEFGHIJ" }).edge.domain, { name: "gateway.example.com", zone: { kind: "id", id: "Z0123456789ABCDEFGHIJ" } });
+        const plain = settingsWith({ domainName: "", hostedZoneName: "", allowPlainHttp: "true", accessLogs: "false", deletionProtection: "true" }).edge;
+        assert.deepStrictEqual([plain.domain, plain.allowPlainHttp, plain.accessLogs.enabled, plain.prodLike], [undefined, true, false, true]);
+        const cert = settingsWith({ domainName: "", hostedZoneName: "", certificateArn: CERT });
+        assert.deepStrictEqual([cert.edge.domain, cert.certificateArn], [undefined, CERT]);
+    });
+
+    it("at most 10 alarm addresses: 10 are kept", () => {
+        const ten = Array.from({ length: 10 }, (_, i) => `o${i}@example.com`);
+        assert.deepStrictEqual([...settingsWith({ alarmEmail: ten.join(",") }).alarmEmail], ten);
+    });
+
+    it("subnets in both lists without vpcId: each list is refused for lacking vpcId, not also as an overlap", () => {
+        const problems = problemsWith({ publicSubnetIds: "subnet-01234567,subnet-89abcdef", privateSubnetIds: "subnet-01234567,subnet-fedcba98" });
+        assert.deepStrictEqual(problems.map((p) => p.key), ["webfleet:publicSubnetIds", "webfleet:privateSubnetIds"], describeProblems(problems));
+        assert.ok(problems.every((p) => /only applies with vpcId/.test(p.allowed)));
+    });
+
+    it("the region is read trimmed; the certificate must be in it", () => {
+        assert.strictEqual(settingsWith({ "aws:region": " us-east-1 " }).region, "us-east-1");
+        assert.deepStrictEqual(problemsOn("certificateArn", { "aws:region": "eu-west-1", domainName: "", hostedZoneName: "", certificateArn: CERT }), [
+            `${JSON.stringify(CERT)}: an ALB needs a certificate in its own region (eu-west-1), not us-east-1.`,
+        ]);
+    });
+
+    it("the domain's zone: a zone key without domainName is refused for each key set, by name", () => {
+        const problems = problemsWith({ domainName: "", hostedZoneName: "example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ", allowPlainHttp: "true" });
+        assert.deepStrictEqual(problems.map((p) => `${p.key} = ${p.given}: ${p.allowed}`), [
+            'webfleet:hostedZoneId = "Z0123456789ABCDEFGHIJ": only applies with domainName; set domainName too, or leave this empty.',
+            'webfleet:hostedZoneName = "example.com": only applies with domainName; set domainName too, or leave this empty.',
+        ]);
+        assert.deepStrictEqual(problemsOn("hostedZoneId", { hostedZoneId: "Z0123456789ABCDEFGHIJ" }), ['"Z0123456789ABCDEFGHIJ": set hostedZoneId or hostedZoneName, not both.']);
+        assert.deepStrictEqual(problemsOn("hostedZoneName", { hostedZoneName: "" }), [
+            "(unset): domainName needs the Route 53 public hosted zone that holds it: set hostedZoneName (looked up by name) or hostedZoneId.",
+        ]);
+    });
+
+    it("suggests the key a short typo meant, comparing the key without its namespace", () => {
+        // "cpus" is one edit from "cpu"; ":cpus" or "pus" would be two, too far for a 3-letter key.
+        assert.deepStrictEqual(undeclaredKeyProblems({ "webfleet:cpus": "512" }).map((p) => p.allowed), [
+            "uses a configuration value which is not defined by the project configuration (Pulumi.yaml); did you mean 'webfleet:cpu'?",
+        ]);
     });
 });

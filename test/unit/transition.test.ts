@@ -14,6 +14,7 @@ import {
     worstDuringRollout,
 } from "../../lib/transition";
 import { bruteForceWorst, prodDeployed, prodSettings } from "../support/rollout";
+import { propertyRuns } from "../support/property-runs";
 
 function ok(result: ReturnType<typeof planTransition>): TransitionPlan {
     assert.ok(result.ok, result.ok ? "" : JSON.stringify(result.problems));
@@ -232,7 +233,7 @@ describe("the budget through a change (lib/transition)", () => {
                     });
                     assert.strictEqual(greedy, bruteForceWorst(deployed, next, newPool));
                 }),
-                { numRuns: 300 },
+                { numRuns: propertyRuns(300) },
             );
         });
 
@@ -250,7 +251,7 @@ describe("the budget through a change (lib/transition)", () => {
                         assert.ok(plan.poolPerTask >= 1 && plan.poolPerTask <= plan.targetPoolPerTask);
                     });
                 }),
-                { numRuns: 300 },
+                { numRuns: propertyRuns(300) },
             );
         });
 
@@ -269,7 +270,7 @@ describe("the budget through a change (lib/transition)", () => {
                     assert.ok(plans.length <= 3, `${plans.length} ups: ${JSON.stringify(plans.map((p) => p.poolPerTask))}`);
                     assert.strictEqual(plans[0].remainingUps, plans.length - 1);
                 }),
-                { numRuns: 300 },
+                { numRuns: propertyRuns(300) },
             );
         });
 
@@ -283,7 +284,7 @@ describe("the budget through a change (lib/transition)", () => {
                         [plan.targetPoolPerTask, 0, false, [], settings.dbMaxConnections],
                     );
                 }),
-                { numRuns: 300 },
+                { numRuns: propertyRuns(300) },
             );
         });
     });
@@ -320,5 +321,143 @@ describe("reading the deployed plan back (lib/transition readDeployedPlan)", () 
         assert.throws(() => readDeployedPlan("25"), /capacityPlan output is "25", not an object/);
         assert.throws(() => readDeployedPlan({ maxReplicas: 8, poolPerTask: "25", dbMaxConnections: 410, dbReservedConnections: 10 }), /poolPerTask = "25", expected a whole number/);
         assert.throws(() => readDeployedPlan({ maxReplicas: 8, poolPerTask: 25, dbReservedConnections: 10 }), /dbMaxConnections = undefined/);
+    });
+});
+
+describe("when no safe step exists, the refusal names the key and the way there (lib/transition)", () => {
+    /** Prod at 101 % with pool 50: 8 × 50 + 10 = 410, every connection of the live limit in use. */
+    const full: DeployedPlan = { ...prodDeployed, poolPerTask: 50, deploymentMaximumPercent: 101 };
+    const refusal = (deployed: DeployedPlan, change: Partial<TransitionInput>): string => {
+        const result = planTransition(deployed, { ...prodSettings, ...change });
+        assert.ok(!result.ok, JSON.stringify(result));
+        if (result.ok) return "";
+        assert.strictEqual(result.problems.length, 1);
+        return `${result.problems[0].key} = ${result.problems[0].given}: ${result.problems[0].allowed}`;
+    };
+
+    it("a ceiling that needs the higher max_connections: keep maxReplicas until the reboot is confirmed", () => {
+        assert.strictEqual(
+            refusal(prodDeployed, { maxReplicas: 300, dbMaxConnections: 5000 }),
+            "webfleet:maxReplicas = 300: peak tasks 600 need more connections than the database allows until a reboot applies max_connections 5000 " +
+                "(live: 410; 600 tasks × 1 + reserved 10 = 610). Keep maxReplicas at 8 for now: run `pulumi up` with the new dbMaxConnections or " +
+                "dbInstanceClass, reboot the instance, set dbMaxConnectionsConfirmed, then raise maxReplicas.",
+        );
+    });
+
+    it("reserved connections raised past the room the deployed pools leave", () => {
+        // 8 × 25 + 203 = 403: no room for 8 new tasks of 1 within 410. (202 leaves 8 × 1: a step.)
+        assert.strictEqual(
+            refusal(prodDeployed, { dbReservedConnections: 203 }),
+            "webfleet:dbReservedConnections = 203: the deployed 8 tasks × pool 25 + reserved 203 = 403 connections leave no room for a single new task " +
+                "within the live limit 410. Raise dbReservedConnections after an `up` that shrinks the pools (lower dbPoolMaxPerTask first).",
+        );
+        assert.strictEqual(ok(planTransition(prodDeployed, { ...prodSettings, dbReservedConnections: 202 })).poolPerTask, 1);
+    });
+
+    it("deploymentMaximumPercent raised while the deployed pools fill the limit: change it in an up of its own", () => {
+        assert.strictEqual(
+            refusal(full, { deploymentMaximumPercent: 200 }),
+            "webfleet:deploymentMaximumPercent = 200: raising it from 101 lets ECS start more new tasks while the deployed 8 tasks × pool 50 + reserved 10 " +
+                "= 410 connections still run, and no pool of 1 or more fits the live limit 410. Change deploymentMaximumPercent in an `up` of its own, " +
+                "before or after the other changes.",
+        );
+        // A deployed plan of before the percent was recorded is taken as 200 %: 200 is no raise.
+        assert.doesNotMatch(refusal({ ...full, deploymentMaximumPercent: undefined }, { maxReplicas: 10 }), /deploymentMaximumPercent/);
+    });
+
+    it("a ceiling raised too far at once: the largest ceiling this up can take, then the rest", () => {
+        // 8 × 45 + 10 = 370 of 410: 40 new tasks of 1 fit; at 101 % a ceiling of 48 runs 48 tasks, 8 of them old.
+        const room: DeployedPlan = { ...full, poolPerTask: 45 };
+        assert.match(refusal(room, { maxReplicas: 60, deploymentMaximumPercent: 101 }), /plus up to 60 new tasks with even 1 connection each, is too many\. Raise maxReplicas to at most 48 in this `up`, and to 60 in the next\.$/);
+        assert.ok(ok(planTransition(room, { ...prodSettings, maxReplicas: 48, deploymentMaximumPercent: 101 })).poolPerTask >= 1);
+    });
+
+    // Regression: it advised "Raise maxReplicas to at most 8 in this `up`" with 8 deployed, which changes
+    // nothing (the pools stay 50) and leaves the next `up` refused the same way.
+    it("when not even one more task fits, the advice is to shrink the pools first, not to raise the ceiling to where it is", () => {
+        const message = refusal(full, { maxReplicas: 10, deploymentMaximumPercent: 101 });
+        assert.match(message, /^webfleet:maxReplicas = 10: this change cannot roll out within the live limit 410: the deployed 8 tasks × pool 50 \+ reserved 10 = 410 connections, plus up to 10 new tasks/);
+        assert.match(message, /Lower dbPoolMaxPerTask in one `up` first, then raise maxReplicas\.$/);
+        // And that advice works: pools of 40 at a ceiling of 8, then the ceiling of 10.
+        const shrunk = ok(planTransition(full, { ...prodSettings, deploymentMaximumPercent: 101, dbPoolMaxPerTask: 40 }));
+        assert.strictEqual(shrunk.poolPerTask, 40);
+        const next = { ...prodSettings, maxReplicas: 10, deploymentMaximumPercent: 101, dbPoolMaxPerTask: 40 };
+        assert.ok(planTransition(asDeployed({ ...prodSettings, deploymentMaximumPercent: 101, dbPoolMaxPerTask: 40 }, shrunk), next).ok);
+    });
+});
+
+describe("reading the deployed plan back, field by field (lib/transition readDeployedPlan)", () => {
+    const written = { maxReplicas: 8, poolPerTask: 25, dbMaxConnections: 850, dbMaxConnectionsLive: 410, dbReservedConnections: 10, deploymentMaximumPercent: 150, dbInstanceClass: "db.t4g.large", dbEngineVersion: "17" };
+
+    it("keeps every field as written, zero included", () => {
+        assert.deepStrictEqual(readDeployedPlan(written), written);
+        assert.strictEqual(readDeployedPlan({ ...written, poolPerTask: 0 })?.poolPerTask, 0);
+    });
+
+    it("refuses arrays, negative, fractional or textual counts, also in the optional fields", () => {
+        assert.throws(() => readDeployedPlan([written]), /capacityPlan output is \[\{.*\}\], not an object/);
+        for (const [key, value] of [["maxReplicas", -1], ["dbReservedConnections", 2.5], ["dbMaxConnectionsLive", "410"], ["deploymentMaximumPercent", null], ["dbMaxConnections", Number.MAX_SAFE_INTEGER + 1]] as const) {
+            assert.throws(() => readDeployedPlan({ ...written, [key]: value }), new RegExp(`has ${key} = ${JSON.stringify(value)}, expected a whole number`), key);
+        }
+    });
+
+    it("an instance class or engine version that is not text reads as unknown", () => {
+        const plan = readDeployedPlan({ ...written, dbInstanceClass: 7, dbEngineVersion: 17 });
+        assert.deepStrictEqual([plan?.dbInstanceClass, plan?.dbEngineVersion], [undefined, undefined]);
+    });
+});
+
+describe("what one `up` writes and tells (lib/transition)", () => {
+    it("the capacityPlan output of a class change, field by field: the at-rest plan of this up and the change", () => {
+        const next = { ...prodSettings, dbInstanceClass: "db.t4g.large", dbMaxConnections: 850 };
+        const plan = ok(planTransition(prodDeployed, next));
+        const { transition, ...rest } = capacityOutput(next, plan);
+        assert.deepStrictEqual(rest, {
+            replicas: 4,
+            maxReplicas: 8,
+            peakTasks: 16,
+            dbMaxConnections: 850,
+            dbReservedConnections: 10,
+            poolPerTask: 25,
+            peakConnections: 16 * 25 + 10,
+            deploymentMaximumPercent: 200,
+            dbInstanceClass: "db.t4g.large",
+            dbEngineVersion: "16",
+            dbMaxConnectionsLive: 410,
+        });
+        assert.deepStrictEqual({ ...transition, notes: transition.notes.length }, { firstDeploy: false, targetPoolPerTask: 50, remainingUps: 1, peakDuringChange: 410, waitsForReboot: true, notes: 2 });
+        assert.strictEqual(
+            transition.notes[1],
+            "pool per task 25 this up, 50 when the change is complete: a bigger pool now could exceed 410 connections while old and new tasks run side by side.",
+        );
+    });
+
+    it("lowering an explicit max_connections on the same class: the limit is held (no word about the class), the peak counts old pools of 50", () => {
+        const big: DeployedPlan = { ...prodDeployed, poolPerTask: 50, dbMaxConnections: 850, dbMaxConnectionsLive: 850 };
+        const plan = ok(planTransition(big, prodSettings));
+        assert.deepStrictEqual(
+            [plan.poolPerTask, plan.dbMaxConnections, plan.dbInstanceClass, plan.liveMaxConnections, plan.peakDuringChange, plan.peakAtRest, plan.remainingUps],
+            [25, 850, "db.t4g.medium", 850, 8 * 50 + 8 * 25 + 10, 16 * 25 + 10, 1],
+        );
+        assert.deepStrictEqual(plan.notes, ["max_connections stays 850 for this up: the deployed pools (50 per task) do not fit 410 yet; this up shrinks them, the next one lowers the limit."]);
+        // A deployed plan of before the class was recorded holds the new class.
+        assert.strictEqual(ok(planTransition({ ...big, dbInstanceClass: undefined }, prodSettings)).dbInstanceClass, "db.t4g.medium");
+    });
+
+    it("the README's example at rest: 20 tasks × 20 + 10 = 410", () => {
+        const plan = ok(planTransition(prodDeployed, { ...prodSettings, maxReplicas: 10 }));
+        assert.deepStrictEqual([plan.peakAtRest, plan.notes], [410, []]);
+    });
+
+    it("a confirmation below the deployed value lowers the trusted limit and says it cannot raise it", () => {
+        const plan = ok(planTransition(prodDeployed, { ...prodSettings, dbMaxConnectionsConfirmed: 300 }));
+        assert.deepStrictEqual([plan.poolPerTask, plan.liveMaxConnections, plan.peakDuringChange, plan.peakAtRest, plan.waitsForReboot], [11, 300, 8 * 25 + 8 * 11 + 10, 16 * 11 + 10, true]);
+        assert.deepStrictEqual(plan.notes.slice(1), [
+            "dbMaxConnectionsConfirmed 300 is not the deployed parameter group's max_connections (410): it cannot raise the trusted limit (300); unset it once nothing waits for a reboot.",
+            "pool per task 11 this up, 25 when the change is complete: a bigger pool now could exceed 300 connections while old and new tasks run side by side.",
+        ]);
+        assert.match(plan.notes[0], /^max_connections 410 waits for a reboot \(static parameter\); the budget keeps using 300 until then\. Reboot the instance, check that SHOW max_connections says 410, then `pulumi config set dbMaxConnectionsConfirmed 410` and run `pulumi up` again\./);
+        // The deployed value confirmed: trusted, nothing to say.
+        assert.deepStrictEqual(ok(planTransition(prodDeployed, { ...prodSettings, dbMaxConnectionsConfirmed: 410 })).notes, []);
     });
 });

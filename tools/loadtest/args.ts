@@ -98,6 +98,8 @@ const MAX_DURATION_MS = 3_600_000;
 /** What the command line said, before any value is checked. */
 export interface ScannedArgs<V extends string> {
     readonly values: Map<V, string>;
+    /** Every value of each repeatable option, in order. */
+    readonly lists: Map<V, string[]>;
     readonly flags: Set<string>;
     readonly problems: ArgProblem[];
 }
@@ -106,11 +108,17 @@ export interface ScannedArgs<V extends string> {
  * Splits `--name value` and `--name=value` pairs and bare `--flag`s. Hand-written rather
  * than `util.parseArgs` so that each mistake (unknown option, missing value, repeated
  * option) becomes one problem in the same list as the value checks. Shared by every
- * tool's command line (loadtest, fleet:local, fleet:check).
+ * tool's command line (loadtest, fleet:local, fleet:check, plan).
  */
-export function scanArgs<V extends string>(argv: readonly string[], valueOptions: readonly V[], flagOptions: readonly string[]): ScannedArgs<V> {
+export function scanArgs<V extends string>(
+    argv: readonly string[],
+    valueOptions: readonly V[],
+    flagOptions: readonly string[],
+    repeatable: readonly V[] = [],
+): ScannedArgs<V> {
     const problems: ArgProblem[] = [];
     const values = new Map<V, string>();
+    const lists = new Map<V, string[]>();
     const flags = new Set<string>();
     const isValue = (name: string): name is V => (valueOptions as readonly string[]).includes(name);
 
@@ -144,13 +152,17 @@ export function scanArgs<V extends string>(argv: readonly string[], valueOptions
             problems.push({ option: `--${name}`, given: "(no value)", allowed: "a value after the option" });
             continue;
         }
+        if (repeatable.includes(name)) {
+            lists.set(name, [...(lists.get(name) ?? []), value]);
+            continue;
+        }
         if (values.has(name)) {
             problems.push({ option: `--${name}`, given: value, allowed: "the option once" });
             continue;
         }
         values.set(name, value);
     }
-    return { values, flags, problems };
+    return { values, lists, flags, problems };
 }
 
 /** Parses the load test's command line: options, help, or every problem at once. */

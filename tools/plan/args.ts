@@ -1,7 +1,10 @@
 /**
  * Arguments of `npm run plan`: which config to run the program with, and optionally a
- * second one to compare against.
+ * second one to compare against. Read by the same scanner as the other tools' command
+ * lines (tools/loadtest/args.ts), so every mistake is reported at once, in the same form.
  */
+import { type ArgProblem, formatArgProblems, scanArgs } from "../loadtest/args";
+
 export interface PlanArgs {
     readonly stack: string;
     readonly overrides: Readonly<Record<string, string>>;
@@ -32,84 +35,57 @@ Examples:
   npm run plan -- --stack prod --set replicas=6 --against prod      (replicas 4 → 6)
   npm run plan -- --stack prod --against dev`;
 
+/** Every problem with the command line at once, each naming the option, what was given and what is allowed; then the usage. */
 export class UsageError extends Error {
-    constructor(message: string) {
-        super(`${message}\n\n${USAGE}`);
+    constructor(readonly problems: readonly ArgProblem[]) {
+        super(`${formatArgProblems(problems, "plan")}\n\n${USAGE}`);
         this.name = "UsageError";
     }
 }
 
-function keyValue(flag: string, text: string | undefined): [string, string] {
-    const eq = text?.indexOf("=") ?? -1;
-    if (text === undefined || eq < 1) {
-        throw new UsageError(`${flag} needs key=value, got ${JSON.stringify(text ?? "")}`);
+const VALUE_OPTIONS = ["stack", "set", "against", "against-set"] as const;
+type ValueOption = (typeof VALUE_OPTIONS)[number];
+const FLAG_OPTIONS = ["json", "resources", "help", "emit-run"];
+
+/** `key=value` pairs of a repeatable option; each malformed one is a problem. */
+function keyValues(option: ValueOption, given: readonly string[], problems: ArgProblem[]): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const text of given) {
+        const eq = text.indexOf("=");
+        if (eq < 1) {
+            problems.push({ option: `--${option}`, given: text, allowed: "key=value (a config key, then = and its value)" });
+        } else {
+            out[text.slice(0, eq)] = text.slice(eq + 1);
+        }
     }
-    return [text.slice(0, eq), text.slice(eq + 1)];
+    return out;
 }
 
 export function parsePlanArgs(argv: readonly string[]): PlanArgs {
-    let stack: string | undefined;
-    let againstStack: string | undefined;
-    let json = false;
-    let resources = false;
-    let help = false;
-    let emitRun = false;
-    const overrides: Record<string, string> = {};
-    const againstOverrides: Record<string, string> = {};
-    let compare = false;
-    for (let i = 0; i < argv.length; i++) {
-        const flag = argv[i];
-        const value = (): string => {
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) {
-                throw new UsageError(`${flag} needs a value`);
-            }
-            return v;
-        };
-        switch (flag) {
-            case "--stack":
-                stack = value();
-                break;
-            case "--set": {
-                const [k, v] = keyValue(flag, argv[++i]);
-                overrides[k] = v;
-                break;
-            }
-            case "--against":
-                againstStack = value();
-                compare = true;
-                break;
-            case "--against-set": {
-                const [k, v] = keyValue(flag, argv[++i]);
-                againstOverrides[k] = v;
-                compare = true;
-                break;
-            }
-            case "--json":
-                json = true;
-                break;
-            case "--resources":
-                resources = true;
-                break;
-            case "--help":
-            case "-h":
-                help = true;
-                break;
-            case "--emit-run":
-                emitRun = true;
-                break;
-            default:
-                throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
-        }
-    }
+    // -h is the one short alias; the shared scanner knows only --names.
+    const scanned = scanArgs<ValueOption>(argv.map((a) => (a === "-h" ? "--help" : a)), VALUE_OPTIONS, FLAG_OPTIONS, ["set", "against-set"]);
+    const { values, lists, flags } = scanned;
+    const problems = [...scanned.problems];
+    const overrides = keyValues("set", lists.get("set") ?? [], problems);
+    const againstOverrides = keyValues("against-set", lists.get("against-set") ?? [], problems);
+    const stack = values.get("stack");
+    const againstStack = values.get("against");
+    const compare = againstStack !== undefined || lists.has("against-set");
+    const help = flags.has("help");
+    const json = flags.has("json");
+    const resources = flags.has("resources");
+    const emitRun = flags.has("emit-run");
     if (help) {
         return { stack: stack ?? "", overrides, json, resources, help, emitRun };
     }
-    if (stack === undefined) {
-        throw new UsageError("--stack is required");
+    if (stack === undefined && !problems.some((p) => p.option === "--stack")) {
+        problems.push({ option: "--stack", given: "(missing)", allowed: "the name of a stack file: --stack <name> reads Pulumi.<name>.yaml" });
     }
     if (compare && emitRun) {
-        throw new UsageError("--emit-run runs one side; it cannot be combined with --against");
+        problems.push({ option: "--emit-run", given: "(with --against)", allowed: "one side only: it cannot be combined with --against or --against-set" });
+    }
+    if (problems.length > 0 || stack === undefined) {
+        throw new UsageError(problems);
     }
     return {
         stack,

@@ -31,16 +31,32 @@ describe("offline plan: arguments", () => {
     });
 
     const bad: [string[], RegExp][] = [
-        [[], /--stack is required/],
-        [["--stack"], /--stack needs a value/],
-        [["--stack", "dev", "--set", "replicas"], /--set needs key=value, got "replicas"/],
-        [["--stack", "dev", "--set", "=4"], /--set needs key=value/],
-        [["--stack", "dev", "--stak", "x"], /unknown argument "--stak"/],
+        [[], /--stack = "\(missing\)": the name of a stack file/],
+        [["--stack"], /--stack = "\(no value\)": a value after the option/],
+        [["--stack", "dev", "--set", "replicas"], /--set = "replicas": key=value/],
+        [["--stack", "dev", "--set", "=4"], /--set = "=4": key=value/],
+        [["--stack", "dev", "--stak", "x"], /--stak = "--stak": one of --stack, --set/],
         [["--stack", "dev", "--against", "prod", "--emit-run"], /cannot be combined/],
+        [["--stack", "dev", "--stack", "prod"], /--stack = "prod": the option once/],
     ];
     for (const [argv, message] of bad) {
         it(`rejects ${JSON.stringify(argv)} with usage`, () => {
             assert.throws(() => parsePlanArgs(argv), (e: Error) => e.name === "UsageError" && message.test(e.message) && /usage: npm run plan/.test(e.message));
         });
     }
+
+    it("reports every problem at once, as the other tools do", () => {
+        assert.throws(
+            () => parsePlanArgs(["--stak", "dev", "--set", "replicas", "--against-set", "x"]),
+            (e: Error) =>
+                e.name === "UsageError" &&
+                // The unknown --stak does not take "dev" as its value: "dev" is reported too.
+                /^plan: 5 problems with the arguments:/.test(e.message) &&
+                ["--stak", "(positional)", "--set", "--against-set", "--stack"].every((o) => e.message.includes(`  - ${o} = `)),
+        );
+    });
+
+    it("takes --name=value as well as --name value", () => {
+        assert.deepStrictEqual(parsePlanArgs(["--stack=prod", "--set=replicas=6"]).overrides, { replicas: "6" });
+    });
 });

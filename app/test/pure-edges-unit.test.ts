@@ -1,11 +1,16 @@
 /**
  * Edges of app/lib's pure modules that the mutation run (docs/MUTATION.md) found unpinned:
- * CORS, answer matching, request and task ids, HSTS, JSON-RPC error text. No servers.
+ * CORS, answer matching, request and task ids, HSTS, JSON-RPC error text, gzip, metrics,
+ * the access-log limit. No servers.
  */
 import assert from "node:assert/strict";
+import { AccessLog, summarizeMethods } from "../lib/access-log";
+import type { ApiResponse } from "../lib/api";
+import { acceptsGzip, GZIP_MIN_BYTES, maybeGzip } from "../lib/compress";
 import { corsHeaders, parseCorsOrigins, preflightHeaders } from "../lib/cors";
 import { HSTS_HEADER, HSTS_VALUE } from "../lib/hsts";
 import { parseBody, rpcErrorText } from "../lib/jsonrpc";
+import { LatencyHistogram, MAX_UPSTREAM_HOSTS, MetricsWindow, OTHER_HOST, renderEmf } from "../lib/metrics";
 import { requestIds } from "../lib/request-id";
 import { taskIdFromArn } from "../lib/task-id";
 import { matchUpstreamAnswers } from "../lib/upstream-answers";
@@ -174,5 +179,146 @@ describe("HSTS header and JSON-RPC error text", () => {
         assert.equal(single.item.call.rawId, "1e3");
         const wrong = parseBody('{"jsonrpc":"2.0","id":true,"method":"a"}');
         assert.deepEqual(wrong, { kind: "invalid", rawId: "null", message: "Invalid Request: id must be a string, a number or null" });
+    });
+});
+
+describe("gzip at the edges", () => {
+    const sized = (bytes: number, headers: Record<string, string> = {}, status = 200): ApiResponse => ({ status, headers: { "content-type": "application/json", ...headers }, body: "x".repeat(bytes) });
+
+    it("reads q-values with spaces around parameters, x-gzip as gzip, and ignores other parameters", () => {
+        assert.equal(acceptsGzip("gzip; q=0"), false);
+        assert.equal(acceptsGzip("gzip ;q=0 "), false);
+        assert.equal(acceptsGzip("x-gzip"), true);
+        assert.equal(acceptsGzip("x-gzip;q=0, *"), false, "an explicit refusal beats *");
+        assert.equal(acceptsGzip("gzip;level=9"), true);
+        assert.equal(acceptsGzip("gzip;q=junk"), false, "an unreadable q-value counts as 0");
+    });
+
+    it("compresses from exactly GZIP_MIN_BYTES, not below", async () => {
+        assert.equal((await maybeGzip(sized(GZIP_MIN_BYTES), "gzip")).headers["content-encoding"], "gzip");
+        const below = sized(GZIP_MIN_BYTES - 1);
+        assert.equal(await maybeGzip(below, "gzip"), below, "untouched, no Vary either");
+        assert.equal(await maybeGzip(below, undefined), below);
+        const bytes: ApiResponse = { status: 200, headers: {}, body: new Uint8Array(GZIP_MIN_BYTES - 1) };
+        assert.equal(await maybeGzip(bytes, "gzip"), bytes, "a byte body is measured in bytes");
+        assert.equal((await maybeGzip({ status: 200, headers: {}, body: new Uint8Array(GZIP_MIN_BYTES) }, "gzip")).headers["content-encoding"], "gzip");
+    });
+
+    it("leaves 204 and already-encoded answers alone; appends to an existing Vary", async () => {
+        const noContent = sized(GZIP_MIN_BYTES, {}, 204);
+        assert.equal(await maybeGzip(noContent, "gzip"), noContent);
+        const encoded = sized(GZIP_MIN_BYTES, { "content-encoding": "br" });
+        assert.equal(await maybeGzip(encoded, "gzip"), encoded);
+        const varied = await maybeGzip(sized(GZIP_MIN_BYTES, { vary: "Origin" }), "gzip");
+        assert.equal(varied.headers.vary, "Origin, Accept-Encoding");
+        const plain = await maybeGzip(sized(GZIP_MIN_BYTES, { vary: "Origin" }), "identity");
+        assert.equal(plain.headers.vary, "Origin, Accept-Encoding");
+        assert.equal(plain.headers["content-encoding"], undefined);
+    });
+});
+
+describe("metrics at the edges", () => {
+    const dims = { service: "svc", task: "t1" };
+    const pool = { open: 0, inUse: 0, waiting: 0, max: 1 };
+    const taskDoc = (w: MetricsWindow) => JSON.parse(renderEmf(w, dims, pool, 1)[0]);
+
+    it("counts 400 as 4xx and 500 as 5xx, 399 and 499 on the lower side", () => {
+        const w = new MetricsWindow();
+        for (const status of [399, 400, 499, 500]) w.add({ status, ms: 1 });
+        const d = taskDoc(w);
+        assert.deepEqual([d.Requests, d.Status4xx, d.Status5xx], [4, 2, 1]);
+    });
+
+    it("counts each cache status on its own; no status counts as none", () => {
+        const w = new MetricsWindow();
+        w.add({ status: 200, ms: 1 });
+        w.add({ status: 200, ms: 1, cache: "BYPASS" });
+        const d = taskDoc(w);
+        assert.deepEqual([d.CacheHits, d.CacheMisses, d.CacheBypasses], [0, 0, 1]);
+    });
+
+    it("counts only unavailable upstream answers as errors and only timeouts as timeouts", () => {
+        const w = new MetricsWindow();
+        for (const outcome of ["ok", "too-large", "aborted", "unavailable", "timeout"] as const) w.add({ status: 200, ms: 1, upstream: { host: "h", outcome } });
+        const up = JSON.parse(renderEmf(w, dims, pool, 1)[1]);
+        assert.deepEqual([up.UpstreamRequests, up.UpstreamErrors, up.UpstreamTimeouts], [5, 1, 1]);
+        assert.deepEqual(up._aws.CloudWatchMetrics[0].Dimensions, [["Service", "UpstreamHost"], ["Service", "Task", "UpstreamHost"]]);
+    });
+
+    it("hosts beyond the limit are counted under 'other'", () => {
+        const w = new MetricsWindow();
+        for (let i = 0; i <= MAX_UPSTREAM_HOSTS; i += 1) w.add({ status: 200, ms: 1, upstream: { host: `h${i}`, outcome: "ok" } });
+        assert.equal(OTHER_HOST, "other");
+        assert.ok(renderEmf(w, dims, pool, 1).some((d) => JSON.parse(d).UpstreamHost === "other"));
+    });
+
+    it("latencies are in Milliseconds, counts in Count", () => {
+        const w = new MetricsWindow();
+        w.add({ status: 200, ms: 3 });
+        const units = Object.fromEntries(taskDoc(w)._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string; Unit: string }) => [m.Name, m.Unit]));
+        assert.equal(units.LatencyP50, "Milliseconds");
+        assert.equal(units.LatencyMax, "Milliseconds");
+        assert.equal(units.Requests, "Count");
+    });
+
+    it("the histogram: an empty one reports 0; tiny and zero latencies are kept apart from 0.02 ms; max is the largest seen", () => {
+        const h = new LatencyHistogram();
+        assert.equal(h.percentile(0.5), 0);
+        h.add(0);
+        h.add(0.01);
+        assert.equal(h.percentile(1), 0.01, "both in the first bucket, capped by the max");
+        h.add(0.02);
+        assert.ok(h.percentile(1) <= 0.02 && h.percentile(1) > 0.01);
+        assert.ok(h.percentile(0.5) <= 0.01);
+        h.add(-5);
+        assert.equal(h.max, 0.02);
+    });
+});
+
+describe("access log at the edges", () => {
+    type Line = { level: string; msg: string; fields: Readonly<Record<string, unknown>> };
+    const entry = (status: number) => ({ requestId: "r", method: "POST", path: "/api/gateway", status, ms: 1 });
+
+    it("499 is logged at info within the success budget, 500 at error", () => {
+        const lines: Line[] = [];
+        const access = new AccessLog(1, (level, msg, fields) => lines.push({ level, msg, fields }), () => 0);
+        access.record(entry(499));
+        access.record(entry(500));
+        assert.deepEqual(lines.map((l) => [l.level, l.msg]), [["info", "request"], ["error", "request"]]);
+        access.flush();
+    });
+
+    it("the summary names its second and counts logged lines of both budgets", () => {
+        const lines: Line[] = [];
+        let now = 1_700_000_000_250;
+        const access = new AccessLog(1, (level, msg, fields) => lines.push({ level, msg, fields }), () => now);
+        access.record(entry(200));
+        access.record(entry(200));
+        access.record(entry(500));
+        access.record(entry(500));
+        now += 1000;
+        access.record(entry(200));
+        const summary = lines.find((l) => l.msg.startsWith("requests not logged"));
+        assert.ok(summary);
+        assert.deepEqual(summary.fields, { second: "2023-11-14T22:13:20.000Z", logged: 2, notLogged: 2, notLoggedByStatus: { 200: 1, 500: 1 }, maxPerSecond: 1 });
+        access.flush();
+    });
+
+    it("the first request at time 0 is logged in second 0, and the summary goes out by itself when the second ends", async () => {
+        const lines: Line[] = [];
+        let now = 999;
+        const access = new AccessLog(0, (level, msg, fields) => lines.push({ level, msg, fields }), () => now);
+        access.record(entry(200));
+        now = 1_001;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(lines.length, 1, "flushed by its own timer, a few ms after the second ended");
+        assert.equal(lines[0].fields.second, "1970-01-01T00:00:00.000Z");
+        access.flush();
+        assert.equal(lines.length, 1, "nothing pending twice");
+    });
+
+    it("lists up to 10 distinct methods as they are", () => {
+        const ten = Array.from({ length: 10 }, (_, i) => `m${i}`);
+        assert.deepEqual(summarizeMethods(ten), ten);
     });
 });

@@ -18,7 +18,8 @@ const path = require("path");
 const ts = require("typescript");
 
 const root = path.resolve(__dirname, "..", "..");
-const RUN_TIMEOUT_MS = 60_000;
+// A mutant that loops forever is cut off after this long (WEBFLEET_BOUNDS_TIMEOUT_MS; the tests themselves take ~1 s).
+const RUN_TIMEOUT_MS = Number(process.env.WEBFLEET_BOUNDS_TIMEOUT_MS ?? 60_000);
 const PROPERTY_RUNS = process.env.WEBFLEET_PROPERTY_RUNS ?? "200";
 
 /** The same modules Stryker mutates (scripts/mutation/stryker.*.json). */

@@ -10,7 +10,7 @@ import { acceptsGzip, GZIP_MIN_BYTES, maybeGzip } from "../lib/compress";
 import { corsHeaders, parseCorsOrigins, preflightHeaders } from "../lib/cors";
 import { HSTS_HEADER, HSTS_VALUE } from "../lib/hsts";
 import { parseBody, rpcErrorText } from "../lib/jsonrpc";
-import { LatencyHistogram, MAX_UPSTREAM_HOSTS, MetricsWindow, OTHER_HOST, renderEmf } from "../lib/metrics";
+import { LatencyHistogram, MAX_UPSTREAM_HOSTS, Metrics, MetricsWindow, OTHER_HOST, renderEmf } from "../lib/metrics";
 import { requestIds } from "../lib/request-id";
 import { taskIdFromArn } from "../lib/task-id";
 import { matchUpstreamAnswers } from "../lib/upstream-answers";
@@ -272,6 +272,31 @@ describe("metrics at the edges", () => {
         assert.ok(h.percentile(0.5) <= 0.01);
         h.add(-5);
         assert.equal(h.max, 0.02);
+    });
+});
+
+describe("metrics flushing: start and stop", () => {
+    const dims = { service: "svc", task: "t1" };
+    const pool = () => ({ open: 0, inUse: 0, waiting: 0, max: 1 });
+
+    it("0 turns flushing off: stop writes nothing", () => {
+        const lines: string[] = [];
+        const m = new Metrics(dims, pool, (l) => lines.push(l));
+        m.start(0);
+        m.record({ status: 200, ms: 1 });
+        m.stop();
+        assert.deepEqual(lines, []);
+    });
+
+    it("after start, stop writes the last partial interval once and stops the timer", () => {
+        const lines: string[] = [];
+        const m = new Metrics(dims, pool, (l) => lines.push(l));
+        m.start(3_600_000);
+        m.record({ status: 200, ms: 1 });
+        m.stop();
+        assert.deepEqual(lines.map((l) => JSON.parse(l).Requests), [1]);
+        m.stop();
+        assert.equal(lines.length, 1, "a second stop writes nothing");
     });
 });
 

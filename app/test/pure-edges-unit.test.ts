@@ -4,6 +4,9 @@
  * the access-log limit. No servers.
  */
 import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
 import { AccessLog, summarizeMethods } from "../lib/access-log";
 import type { ApiResponse } from "../lib/api";
 import { acceptsGzip, GZIP_MIN_BYTES, maybeGzip } from "../lib/compress";
@@ -12,7 +15,8 @@ import { HSTS_HEADER, HSTS_VALUE } from "../lib/hsts";
 import { parseBody, rpcErrorText } from "../lib/jsonrpc";
 import { LatencyHistogram, MAX_UPSTREAM_HOSTS, Metrics, MetricsWindow, OTHER_HOST, renderEmf } from "../lib/metrics";
 import { requestIds } from "../lib/request-id";
-import { taskIdFromArn } from "../lib/task-id";
+import { fallbackTaskId, fetchTaskId, taskIdFromArn } from "../lib/task-id";
+import { parseCacheTtls } from "../lib/cache-policy";
 import { matchUpstreamAnswers } from "../lib/upstream-answers";
 
 const ROOT = "1-5759e988-bd862e3fe1be46a994272793";
@@ -267,6 +271,7 @@ describe("metrics at the edges", () => {
         h.add(0);
         h.add(0.01);
         assert.equal(h.percentile(1), 0.01, "both in the first bucket, capped by the max");
+        assert.equal(h.percentile(0.5), 0.01, "0 ms shares the first bucket");
         h.add(0.02);
         assert.ok(h.percentile(1) <= 0.02 && h.percentile(1) > 0.01);
         assert.ok(h.percentile(0.5) <= 0.01);
@@ -345,5 +350,51 @@ describe("access log at the edges", () => {
     it("lists up to 10 distinct methods as they are", () => {
         const ten = Array.from({ length: 10 }, (_, i) => `m${i}`);
         assert.deepEqual(summarizeMethods(ten), ten);
+    });
+});
+
+describe("task id from the ECS metadata endpoint (an in-process server on 127.0.0.1)", () => {
+    let server: http.Server;
+    let base: string;
+    const seen: string[] = [];
+    const replies: Record<string, [number, string]> = {
+        "/ok/task": [200, JSON.stringify({ TaskARN: "arn:aws:ecs:us-east-1:123456789012:task/c/abc123" })],
+        "/missing/task": [200, JSON.stringify({ Cluster: "c" })],
+        "/null/task": [200, "null"],
+        "/down/task": [503, JSON.stringify({ TaskARN: "arn:aws:ecs:us-east-1:123456789012:task/c/abc123" })],
+        "/garbage/task": [200, "not json"],
+    };
+
+    before(async () => {
+        server = http.createServer((req, res) => {
+            seen.push(req.url ?? "");
+            const [status, body] = replies[req.url ?? ""] ?? [404, ""];
+            res.writeHead(status, { "content-type": "application/json" }).end(body);
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it("reads TaskARN from ${uri}/task, with or without trailing slashes on the uri", async () => {
+        assert.equal(await fetchTaskId(`${base}/ok`), "abc123");
+        assert.equal(await fetchTaskId(`${base}/ok//`), "abc123");
+        assert.ok(seen.every((u) => u === "/ok/task"), seen.join());
+    });
+
+    it("never throws: undefined for a non-2xx answer, no TaskARN, null, bad JSON or no server", async () => {
+        for (const path of ["/down", "/missing", "/null", "/garbage"]) assert.equal(await fetchTaskId(`${base}${path}`), undefined, path);
+        assert.equal(await fetchTaskId("http://127.0.0.1:1"), undefined);
+    });
+
+    it("the host name stands in off ECS", () => {
+        assert.equal(fallbackTaskId(), os.hostname());
+    });
+});
+
+describe("cache policy: the never-cached list is anchored", () => {
+    it("refuses the state-changing families, but not a method that merely contains such a name", () => {
+        for (const bad of ["eth_sendRawTransaction", "eth_subscribe", "eth_getFilterChanges", "personal_sign", "evm_mine"]) assert.equal(parseCacheTtls(`${bad}=5`).ok, false, bad);
+        for (const ok of ["x_eth_sendRawTransaction", "eth_subscribed", "eth_getFilterChangesCount", "my_personal_x"]) assert.equal(parseCacheTtls(`${ok}=5`).ok, true, ok);
     });
 });

@@ -303,6 +303,16 @@ describe("metrics flushing: start and stop", () => {
         m.stop();
         assert.equal(lines.length, 1, "a second stop writes nothing");
     });
+
+    it("the flush timer does not keep the process alive (it is unref'd; shutdown calls stop)", () => {
+        const m = new Metrics(dims, pool, () => undefined);
+        const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+        const before = refTimers();
+        m.start(3_600_000);
+        const after = refTimers();
+        m.stop();
+        assert.equal(after, before, "start adds no timer that holds the event loop");
+    });
 });
 
 describe("access log at the edges", () => {
@@ -345,6 +355,25 @@ describe("access log at the edges", () => {
         assert.equal(lines[0].fields.second, "1970-01-01T00:00:00.000Z");
         access.flush();
         assert.equal(lines.length, 1, "nothing pending twice");
+    });
+
+    it("an explicit flush cancels the pending timer, so the next second's summary is not written early", async () => {
+        const lines: Line[] = [];
+        let now = 999;
+        const access = new AccessLog(0, (level, msg, fields) => lines.push({ level, msg, fields }), () => now);
+        access.record(entry(200)); // second 0, suppressed: its timer is due 2 ms from now
+        now = 1_000;
+        access.record(entry(503)); // second 1: flushes second 0, then suppressed with a timer due in 1,001 ms
+        assert.deepEqual(lines.map((l) => l.fields.second), ["1970-01-01T00:00:00.000Z"]);
+        // Timers fire in order of their due time: second 0's (if still pending) long before
+        // this one, second 1's long after it. No duration is asserted.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(lines.length, 1, "second 1's summary waits for the end of second 1");
+        access.flush();
+        assert.deepEqual(lines.map((l) => [l.level, l.fields.second, l.fields.notLoggedByStatus]), [
+            ["info", "1970-01-01T00:00:00.000Z", { 200: 1 }],
+            ["error", "1970-01-01T00:00:01.000Z", { 503: 1 }],
+        ]);
     });
 
     it("lists up to 10 distinct methods as they are", () => {

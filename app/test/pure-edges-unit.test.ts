@@ -93,6 +93,12 @@ describe("CORS at the edges", () => {
 describe("upstream answers at the edges", () => {
     const err = { code: -32601, message: "nope" };
 
+    it("two id-less errors are not handed to the one open call (which of them would be a guess)", () => {
+        const other = { code: -32000, message: "other" };
+        assert.deepEqual(matchUpstreamAnswers([{ id: null, error: err }, { id: null, error: other }], [true]), [undefined]);
+        assert.deepEqual(matchUpstreamAnswers([{ id: null, error: err }], [true]), [{ kind: "error", value: err }]);
+    });
+
     it("a response with both result and a real error is an error; result with error null is a result", () => {
         assert.deepEqual(matchUpstreamAnswers({ id: 1, result: "0x1", error: err }, [true]), [{ kind: "error", value: err }]);
         assert.deepEqual(matchUpstreamAnswers({ id: 1, result: "0x1", error: null }, [true]), [{ kind: "result", value: "0x1" }]);
@@ -302,6 +308,21 @@ describe("metrics flushing: start and stop", () => {
         assert.deepEqual(lines.map((l) => JSON.parse(l).Requests), [1]);
         m.stop();
         assert.equal(lines.length, 1, "a second stop writes nothing");
+    });
+
+    it("the interval writes each window, and stop ends it (no line after stop)", async () => {
+        const lines: string[] = [];
+        const m = new Metrics(dims, pool, (l) => lines.push(l));
+        m.record({ status: 200, ms: 1 });
+        m.start(1);
+        // Timers fire in order of their due time: the 1-ms interval before this 30-ms wait.
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        assert.ok(lines.length >= 1, "the interval flushed");
+        assert.equal(JSON.parse(lines[0]).Requests, 1);
+        m.stop();
+        const written = lines.length;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        assert.equal(lines.length, written, "nothing after stop");
     });
 
     it("the flush timer does not keep the process alive (it is unref'd; shutdown calls stop)", () => {

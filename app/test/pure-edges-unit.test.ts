@@ -12,7 +12,7 @@ import type { ApiResponse } from "../lib/api";
 import { acceptsGzip, GZIP_MIN_BYTES, maybeGzip } from "../lib/compress";
 import { corsHeaders, parseCorsOrigins, preflightHeaders } from "../lib/cors";
 import { HSTS_HEADER, HSTS_VALUE } from "../lib/hsts";
-import { parseBody, rpcErrorText } from "../lib/jsonrpc";
+import { parseBody, RpcCode, rpcErrorText } from "../lib/jsonrpc";
 import { LatencyHistogram, MAX_UPSTREAM_HOSTS, Metrics, MetricsWindow, OTHER_HOST, renderEmf } from "../lib/metrics";
 import { requestIds } from "../lib/request-id";
 import { fallbackTaskId, fetchTaskId, taskIdFromArn } from "../lib/task-id";
@@ -283,6 +283,33 @@ describe("metrics at the edges", () => {
         assert.ok(h.percentile(0.5) <= 0.01);
         h.add(-5);
         assert.equal(h.max, 0.02);
+    });
+});
+
+describe("metrics and error codes: exact values", () => {
+    it("percentiles are the upper bound of their 2^(1/8)-wide bucket, nearest rank", () => {
+        const h = new LatencyHistogram();
+        h.add(1);
+        h.add(1000);
+        // 1 ms falls in bucket ceil(8·log2(100)) = 54, whose upper bound is 0.01·2^(54/8) ms.
+        assert.equal(h.percentile(0.5), 0.01 * Math.exp((54 * Math.log(2)) / 8));
+        const w = new MetricsWindow();
+        for (let i = 0; i < 98; i++) {
+            w.add({ status: 200, ms: 1 });
+        }
+        w.add({ status: 200, ms: 10 });
+        w.add({ status: 200, ms: 1000 });
+        const doc = JSON.parse(renderEmf(w, { service: "s", task: "t" }, { open: 0, inUse: 0, waiting: 0, max: 1 }, 0)[0]);
+        assert.ok(doc.LatencyP99 >= 10 && doc.LatencyP99 < 11, `p99 is the 99th of 100 (10 ms), got ${doc.LatencyP99}`);
+    });
+
+    it("an upstream answer too large is -32005 (clients see this code)", () => {
+        assert.equal(RpcCode.UpstreamResponseTooLarge, -32005);
+    });
+
+    it("gzip;q=1 accepts gzip", () => {
+        assert.equal(acceptsGzip("gzip;q=1"), true);
+        assert.equal(acceptsGzip("gzip;q=0"), false);
     });
 });
 

@@ -1,16 +1,9 @@
 /** Strict-Transport-Security: only on responses to requests the ALB received over HTTPS. */
 import assert from "node:assert/strict";
-import { cameOverHttps, HSTS_VALUE } from "../lib/hsts";
+import { HSTS_VALUE } from "../lib/hsts";
 import { AppInstance } from "../local/app";
 import { addEndpoint, fixture, uniqueId } from "../local/fixture";
 import { request } from "../local/http";
-
-describe("HSTS (lib/hsts.ts)", () => {
-    it("reads X-Forwarded-Proto: https in any case, the first hop of a list, nothing else", () => {
-        for (const yes of ["https", "HTTPS", " https ", "https, http", ["https", "http"]]) assert.equal(cameOverHttps(yes), true, JSON.stringify(yes));
-        for (const no of [undefined, "", "http", "http, https", "wss", "httpss", [], ["http"]]) assert.equal(cameOverHttps(no), false, JSON.stringify(no));
-    });
-});
 
 describe("HSTS against the production build (one instance)", () => {
     let app: AppInstance;

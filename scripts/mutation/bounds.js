@@ -9,7 +9,7 @@
 // It works in a scratch copy of the repo (node_modules linked, not copied): the working
 // tree is never modified.
 //
-//   node scripts/mutation/bounds.js [--mutate lib/capacity.ts]
+//   node scripts/mutation/bounds.js [--mutate lib/capacity.ts[,app/lib/cors.ts…]]
 "use strict";
 const { fork } = require("child_process");
 const fs = require("fs");
@@ -18,7 +18,8 @@ const path = require("path");
 const ts = require("typescript");
 
 const root = path.resolve(__dirname, "..", "..");
-const RUN_TIMEOUT_MS = 60_000;
+// A mutant that loops forever is cut off after this long (WEBFLEET_BOUNDS_TIMEOUT_MS; the tests themselves take ~1 s).
+const RUN_TIMEOUT_MS = Number(process.env.WEBFLEET_BOUNDS_TIMEOUT_MS ?? 60_000);
 const PROPERTY_RUNS = process.env.WEBFLEET_PROPERTY_RUNS ?? "200";
 
 /** The same modules Stryker mutates (scripts/mutation/stryker.*.json). */
@@ -33,6 +34,17 @@ function targets() {
         throw new Error("bounds.js expects stryker.root.json to mutate lib/**/*.ts; update both together");
     }
     return [...rootFiles.map((f) => ({ file: f, app: false })), ...appCfg.mutate.map((f) => ({ file: `app/${f}`, app: true }))];
+}
+
+/**
+ * The app's server-free test files: stryker.app.json's `mocha12.spec` (relative to app/;
+ * a `*` in the file name matches any run of characters).
+ */
+function appTests() {
+    const appCfg = JSON.parse(fs.readFileSync(path.join(__dirname, "stryker.app.json"), "utf8"));
+    const files = fs.readdirSync(path.join(root, "app", "test")).map((f) => `test/${f}`);
+    const asRe = (glob) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
+    return [...new Set(appCfg.mocha12.spec.flatMap((glob) => files.filter((f) => asRe(glob).test(f))))];
 }
 
 /** Relative imports of a TypeScript file, resolved to repo paths. */
@@ -109,7 +121,7 @@ class Worker {
             ...process.env,
             WEBFLEET_PROPERTY_RUNS: PROPERTY_RUNS,
             BOUNDS_SCRATCH: fs.realpathSync(this.scratch),
-            BOUNDS_REQUIRE: JSON.stringify(this.app ? ["./test/register.js"] : ["ts-node/register/transpile-only"]),
+            BOUNDS_REQUIRE: JSON.stringify(this.app ? JSON.parse(fs.readFileSync(path.join(__dirname, "stryker.app.json"), "utf8")).mocha12.require : ["ts-node/register/transpile-only"]),
         };
         this.child = fork(path.join(__dirname, "bounds-worker.js"), [], { cwd, env, stdio: ["ignore", "ignore", "ignore", "ipc"] });
         return new Promise((resolve) => this.child.once("message", resolve));
@@ -143,7 +155,8 @@ class Worker {
 
 async function main() {
     const i = process.argv.indexOf("--mutate");
-    const only = i >= 0 ? process.argv[i + 1] : undefined;
+    // One file or a comma-separated list.
+    const only = i >= 0 ? process.argv[i + 1].split(",") : undefined;
     const scratch = scratchCopy();
     for (const signal of ["SIGINT", "SIGTERM"]) {
         process.on(signal, () => {
@@ -154,12 +167,16 @@ async function main() {
     const report = { schemaVersion: "1", thresholds: { high: 90, low: 75 }, files: {} };
     const workers = { root: new Worker(scratch, false), app: new Worker(scratch, true) };
     try {
-        for (const target of targets().filter((t) => !only || t.file === only)) {
-            const tests = target.app ? ["app/test/unit.test.ts"] : testsFor(target.file);
+        const unknown = (only ?? []).filter((f) => !targets().some((t) => t.file === f));
+        if (unknown.length > 0) {
+            throw new Error(`--mutate: not a mutation target: ${unknown.join(", ")} (targets: lib/**/*.ts and stryker.app.json's mutate list under app/)`);
+        }
+        for (const target of targets().filter((t) => !only || only.includes(t.file))) {
+            const tests = target.app ? appTests().map((t) => `app/${t}`) : testsFor(target.file);
             const text = fs.readFileSync(path.join(root, target.file), "utf8");
             const mutants = [];
             const worker = target.app ? workers.app : workers.root;
-            const runTests = (list) => worker.run(target.app ? ["test/unit.test.ts"] : list);
+            const runTests = (list) => worker.run(target.app ? appTests() : list);
             if (tests.length > 0 && (await runTests(tests)) !== "Survived") {
                 throw new Error(`the unit tests for ${target.file} fail before any mutation; fix them first`);
             }

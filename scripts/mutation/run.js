@@ -14,7 +14,7 @@
 // tests run through scripts/mutation/mocha12-runner.mjs; nothing in node_modules is patched.
 //
 // Options: --only stryker-root,stryker-app,bounds,summary   run some steps
-//          --mutate lib/capacity.ts                         one file (Stryker and bounds)
+//          --mutate lib/capacity.ts[,app/lib/cors.ts]       some files (Stryker and bounds)
 // Run it under the shared lock: flock /tmp/webfleet-bench.lock npm run test:mutation
 "use strict";
 const { spawnSync } = require("child_process");
@@ -96,12 +96,16 @@ const only = (arg("--only") ?? "stryker-root,stryker-app,bounds,summary").split(
 const mutate = arg("--mutate");
 fs.mkdirSync(reports, { recursive: true });
 
+// --mutate takes one file or a comma-separated list; root and app files go to their own Stryker run.
 const isApp = (f) => f.startsWith("app/");
-if (only.includes("stryker-root") && (!mutate || !isApp(mutate))) {
-    runStryker("stryker lib/", root, path.join(__dirname, "stryker.root.json"), path.join(reports, "root.json"), mutate);
+const mutated = mutate?.split(",");
+const rootMutate = mutated?.filter((f) => !isApp(f)).join(",");
+const appMutate = mutated?.filter(isApp).map((f) => f.replace(/^app\//, "")).join(",");
+if (only.includes("stryker-root") && (!mutate || rootMutate)) {
+    runStryker("stryker lib/", root, path.join(__dirname, "stryker.root.json"), path.join(reports, "root.json"), rootMutate);
 }
-if (only.includes("stryker-app") && (!mutate || isApp(mutate))) {
-    runStryker("stryker app/lib", path.join(root, "app"), path.join(__dirname, "stryker.app.json"), path.join(reports, "app.json"), mutate?.replace(/^app\//, ""));
+if (only.includes("stryker-app") && (!mutate || appMutate)) {
+    runStryker("stryker app/lib", path.join(root, "app"), path.join(__dirname, "stryker.app.json"), path.join(reports, "app.json"), appMutate);
 }
 if (only.includes("bounds")) {
     console.log("\n=== numeric bounds ±1");

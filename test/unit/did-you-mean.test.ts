@@ -32,3 +32,34 @@ describe("did you mean (lib/did-you-mean)", () => {
         assert.strictEqual(didYouMean("foo", keys), "");
     });
 });
+
+describe("did you mean: the edges of 'close enough'", () => {
+    it("allows max(1, a third of the name's length) edits, not one more", () => {
+        // 5 letters: floor(5/3) = 1 edit.
+        assert.strictEqual(closest("abcde", ["abcdX"]), "abcdX");
+        assert.strictEqual(closest("abcde", ["abcXY"]), undefined);
+        // 6 letters: 2 edits.
+        assert.strictEqual(closest("abcdef", ["abcdXY"]), "abcdXY");
+        assert.strictEqual(closest("abcdef", ["abcXYZ"]), undefined);
+        // Short names still get 1 edit.
+        assert.strictEqual(closest("ab", ["aX"]), "aX");
+        assert.strictEqual(closest("a", ["b"]), "b");
+        assert.strictEqual(closest("ab", ["XY"]), undefined);
+    });
+
+    it("the closest wins whatever the order; an equally close later name does not replace the first", () => {
+        assert.strictEqual(closest("abcdef", ["abcdXY", "abcdeX"]), "abcdeX");
+        assert.strictEqual(closest("abcdef", ["abcdeX", "abcdXY"]), "abcdeX");
+        assert.strictEqual(closest("abcdef", ["abcdeX", "abcdeY"]), "abcdeX");
+        assert.strictEqual(closest("abcdef", []), undefined);
+    });
+
+    it("counts edits in the middle, at both ends and across different lengths", () => {
+        assert.strictEqual(editDistance("abc", ""), 3);
+        assert.strictEqual(editDistance("abc", "abd"), 1);
+        assert.strictEqual(editDistance("abc", "xbc"), 1);
+        assert.strictEqual(editDistance("abc", "ac"), 1);
+        assert.strictEqual(editDistance("ab", "ba"), 2);
+        assert.strictEqual(editDistance("ABC", "abd"), 1);
+    });
+});

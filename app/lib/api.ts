@@ -3,6 +3,7 @@
  * Next's route handlers each adapt to these, so both paths run the same code and give
  * the same answers.
  */
+import { Readable } from "node:stream";
 import type { UpstreamResult } from "./upstream";
 export interface ApiRequest {
     readonly method: string;
@@ -104,28 +105,93 @@ export type BodyRead =
     | { readonly kind: "aborted" };
 
 export async function readBody(req: ApiRequest, limit = DEFAULT_MAX_BODY_BYTES): Promise<BodyRead> {
-    const drainLimit = limit + DRAIN_BEYOND_LIMIT_BYTES;
-    if (req.contentLength !== undefined && req.contentLength > drainLimit) {
+    const collector = new BodyCollector(limit);
+    if (req.contentLength !== undefined && req.contentLength > collector.drainLimit) {
         return { kind: "too-large", drained: false };
     }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    try {
-        for await (const chunk of req.body) {
-            size += chunk.byteLength;
-            if (size > drainLimit) {
-                return { kind: "too-large", drained: false };
+    // node:http's request: plain events. Its async iterator costs a promise and a read()
+    // per chunk, which on a small JSON-RPC body was a fifth of the cache-hit path's time.
+    return req.body instanceof Readable ? readStream(req.body, collector) : readIterable(req.body, collector);
+}
+
+/** Counts a body's bytes against the limit and keeps them while they are within it. */
+class BodyCollector {
+    readonly drainLimit: number;
+    private readonly chunks: Uint8Array[] = [];
+    private size = 0;
+
+    constructor(private readonly limit: number) {
+        this.drainLimit = limit + DRAIN_BEYOND_LIMIT_BYTES;
+    }
+
+    /** False once the body is past what we are willing to drain: stop reading. */
+    add(chunk: Uint8Array): boolean {
+        this.size += chunk.byteLength;
+        if (this.size > this.drainLimit) {
+            return false;
+        }
+        if (this.size <= this.limit) {
+            this.chunks.push(chunk);
+        }
+        return true;
+    }
+
+    result(): BodyRead {
+        if (this.size > this.limit) {
+            return { kind: "too-large", drained: true };
+        }
+        const only = this.chunks.length === 1 ? this.chunks[0] : undefined;
+        // One chunk (the usual small body) is decoded where it lies, without a copy.
+        const bytes = only === undefined ? Buffer.concat(this.chunks) : Buffer.from(only.buffer, only.byteOffset, only.byteLength);
+        return { kind: "ok", text: bytes.toString("utf8") };
+    }
+}
+
+const TOO_LARGE_UNDRAINED: BodyRead = { kind: "too-large", drained: false };
+const ABORTED: BodyRead = { kind: "aborted" };
+
+function readStream(stream: Readable, collector: BodyCollector): Promise<BodyRead> {
+    if (stream.readableEnded) {
+        return Promise.resolve(collector.result());
+    }
+    if (stream.destroyed) {
+        return Promise.resolve(ABORTED);
+    }
+    return new Promise((resolve) => {
+        const finish = (outcome: BodyRead): void => {
+            stream.off("data", onData);
+            stream.off("end", onEnd);
+            stream.off("error", onGone);
+            stream.off("close", onGone);
+            resolve(outcome);
+        };
+        const onData = (chunk: Buffer): void => {
+            if (!collector.add(chunk)) {
+                finish(TOO_LARGE_UNDRAINED);
+                // As the async iterator did on an early return: stop the upload here.
+                stream.destroy();
             }
-            if (size <= limit) {
-                chunks.push(chunk);
+        };
+        const onEnd = (): void => finish(collector.result());
+        // A routine event, not a bug (the client disconnected, or the server's request
+        // timeout cut it): the caller logs it throttled.
+        const onGone = (): void => finish(ABORTED);
+        stream.on("data", onData);
+        stream.once("end", onEnd);
+        stream.once("error", onGone);
+        stream.once("close", onGone);
+    });
+}
+
+async function readIterable(body: AsyncIterable<Uint8Array>, collector: BodyCollector): Promise<BodyRead> {
+    try {
+        for await (const chunk of body) {
+            if (!collector.add(chunk)) {
+                return TOO_LARGE_UNDRAINED;
             }
         }
     } catch {
-        // A routine event, not a bug: the caller logs it throttled.
-        return { kind: "aborted" };
+        return ABORTED;
     }
-    if (size > limit) {
-        return { kind: "too-large", drained: true };
-    }
-    return { kind: "ok", text: Buffer.concat(chunks).toString("utf8") };
+    return collector.result();
 }

@@ -17,6 +17,9 @@ export class SharedCache {
             // Fail fast instead of queueing while disconnected: a queued command would
             // hold the request until Redis returns, which is the outage we must ride out.
             enableOfflineQueue: false,
+            // Commands issued in the same tick go out in one write (one syscall) instead of one each:
+            // under load the cache-hit path was spending a sixth of its time in per-GET socket writes.
+            enableAutoPipelining: true,
             maxRetriesPerRequest: 0,
             commandTimeout: cfg.commandTimeoutMs,
             connectTimeout: 2000,

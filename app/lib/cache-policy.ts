@@ -50,8 +50,12 @@ export function parseCacheTtls(raw: string): TtlParse {
     return { ok: true, ttls };
 }
 
-/** Bump when the cached value's format changes, so old entries are ignored during a rolling deploy. */
-const KEY_VERSION = "v1";
+/**
+ * Bump when the cached value's format changes, so old entries are ignored during a rolling deploy.
+ * Answers, v2: stored as `<expiry>:<result JSON>` (lib/response-cache.ts). Endpoint mappings, v1.
+ */
+const RESPONSE_KEY_VERSION = "v2";
+const ENDPOINT_KEY_VERSION = "v1";
 
 export function responseCacheKey(endpointId: string, upstream: URL, method: string, params: unknown): string {
     const digest = createHash("sha256")
@@ -60,9 +64,9 @@ export function responseCacheKey(endpointId: string, upstream: URL, method: stri
         .update(JSON.stringify(params ?? null))
         .digest("base64url")
         .slice(0, 32);
-    return `wf:rpc:${KEY_VERSION}:${endpointId}:${method}:${digest}`;
+    return `wf:rpc:${RESPONSE_KEY_VERSION}:${endpointId}:${method}:${digest}`;
 }
 
 export function endpointCacheKey(endpointId: string): string {
-    return `wf:endpoint:${KEY_VERSION}:${endpointId}`;
+    return `wf:endpoint:${ENDPOINT_KEY_VERSION}:${endpointId}`;
 }

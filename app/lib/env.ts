@@ -88,6 +88,8 @@ export interface AppConfig {
     readonly endpointCacheTtlS: number;
     /** Milliseconds a mapping stays in this process's memory; 0 disables it. */
     readonly endpointMemoMs: number;
+    /** The in-process memo of cached answers (lib/response-memo.ts). */
+    readonly responseMemo: { readonly maxAgeMs: number; readonly maxBytes: number };
     readonly apiRouter: ApiRouter;
     readonly observability: {
         readonly logLevel: LogLevelSetting;
@@ -336,6 +338,14 @@ export const ENV_VARS = {
     },
     ENDPOINT_CACHE_TTL_S: { ...integer(0, 86400, 300), doc: "Seconds an endpoint id → URL mapping stays in Redis; 0 disables that cache." },
     ENDPOINT_MEMO_MS: { ...integer(0, 600000, 5000), doc: "Milliseconds a mapping stays in this process's memory; 0 disables it." },
+    RESPONSE_MEMO_MS: {
+        ...integer(0, 600000, 5000),
+        doc: "Milliseconds a cached answer is served from this process's memory before Redis is asked again (never past its CACHE_TTLS expiry); 0 disables the memo.",
+    },
+    RESPONSE_MEMO_MAX_BYTES: {
+        ...integer(0, 1024 * 1024 * 1024, 32 * 1024 * 1024),
+        doc: "Memory for that memo (keys and answers as UTF-16); when full the oldest entries go first; 0 disables it.",
+    },
     API_ROUTER: { ...oneOf(API_ROUTERS, "lean"), doc: "Which handlers serve `/api/*`: the lean plain-function router or Next's route handlers." },
     RPC_MAX_BATCH: { ...integer(1, 100_000, DEFAULT_MAX_BATCH), doc: "Calls per batch request (geth's `BatchRequestLimit`); more → HTTP 400." },
     // Upper bound: the whole body is held in memory; 64 MiB per request is plenty.
@@ -490,6 +500,7 @@ function appConfig(v: EnvValues): AppConfig {
         shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
         endpointCacheTtlS: v.ENDPOINT_CACHE_TTL_S,
         endpointMemoMs: v.ENDPOINT_MEMO_MS,
+        responseMemo: { maxAgeMs: v.RESPONSE_MEMO_MS, maxBytes: v.RESPONSE_MEMO_MAX_BYTES },
         apiRouter: v.API_ROUTER,
         limits: { maxBatch: v.RPC_MAX_BATCH, maxBodyBytes: v.RPC_MAX_BODY_BYTES },
         cors: v.CORS_ORIGINS,

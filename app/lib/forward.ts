@@ -9,7 +9,7 @@ import type { CacheStatus } from "./api";
 import { responseCacheKey } from "./cache-policy";
 import { type BatchItem, type RpcCall, RpcCode, rpcErrorText } from "./jsonrpc";
 import { responseText, upstreamId } from "./rpc-ids";
-import type { SharedCache } from "./shared-cache";
+import type { ResponseStore } from "./response-cache";
 import { type UpstreamAnswer, matchUpstreamAnswers } from "./upstream-answers";
 import type { UpstreamClient, UpstreamResult } from "./upstream";
 
@@ -17,7 +17,7 @@ export interface ForwardDeps {
     readonly endpointId: string;
     readonly url: URL;
     readonly cacheTtls: ReadonlyMap<string, number>;
-    readonly cache: SharedCache;
+    readonly cache: ResponseStore;
     readonly upstream: Pick<UpstreamClient, "post">;
     /** The client's signal (aborts when it disconnects), asked for only when a call goes upstream. */
     readonly clientSignal?: () => AbortSignal | undefined;
@@ -187,7 +187,7 @@ function storeResults(
     cacheable: readonly Cacheable[],
     forwarded: readonly number[],
     answers: readonly (UpstreamAnswer | undefined)[],
-    cache: SharedCache,
+    cache: ResponseStore,
 ): void {
     const positionOf = new Map(forwarded.map((index, position) => [index, position]));
     for (const c of cacheable) {

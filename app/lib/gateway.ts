@@ -14,13 +14,13 @@ import type { RpcLimits } from "./env";
 import { type BatchItem, parseBody, RpcCode, rpcErrorText } from "./jsonrpc";
 import { forwardCalls } from "./forward";
 import { logThrottled } from "./log";
-import type { SharedCache } from "./shared-cache";
+import type { ResponseStore } from "./response-cache";
 import type { PostOptions, UpstreamClient, UpstreamResult } from "./upstream";
 
 export interface GatewayDeps {
     readonly instanceId: string;
     readonly cacheTtls: ReadonlyMap<string, number>;
-    readonly cache: SharedCache;
+    readonly responses: ResponseStore;
     readonly endpoints: EndpointDirectory;
     readonly upstream: UpstreamClient;
     readonly limits: RpcLimits;
@@ -96,7 +96,7 @@ async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiRes
         endpointId,
         url: endpoint.url,
         cacheTtls: deps.cacheTtls,
-        cache: deps.cache,
+        cache: deps.responses,
         upstream: timed(deps.upstream, trace),
         requestId: trace.requestId,
         clientSignal: () => req.signal,

@@ -14,6 +14,8 @@ import { type AppConfig, formatProblems, readConfig, type RpcLimits } from "./en
 import { errorMessage, log } from "./log";
 import { PoolGuard } from "./pool-guard";
 import { createObservability, type Observability } from "./observe";
+import { ResponseCache, type ResponseStore } from "./response-cache";
+import { ResponseMemo } from "./response-memo";
 import { SharedCache } from "./shared-cache";
 import { UpstreamClient } from "./upstream";
 
@@ -26,6 +28,8 @@ export interface Runtime {
     /** Keeps the pool within this task's share of the live max_connections. */
     readonly poolGuard: PoolGuard;
     readonly cache: SharedCache;
+    /** Cached JSON-RPC answers: this task's memo in front of `cache`. */
+    readonly responses: ResponseStore;
     readonly endpoints: EndpointDirectory;
     readonly upstream: UpstreamClient;
     readonly limits: RpcLimits;
@@ -64,6 +68,7 @@ export function createRuntime(config: AppConfig, appDir: string): Runtime {
         pool,
         poolGuard,
         cache,
+        responses: new ResponseCache(cache, new ResponseMemo(config.responseMemo.maxAgeMs, config.responseMemo.maxBytes)),
         endpoints: new EndpointDirectory(pool, cache, config.endpointCacheTtlS, config.endpointMemoMs),
         upstream,
         limits: config.limits,

@@ -13,7 +13,8 @@ describe("faults (real servers stopped under a running instance)", function () {
         const f = fixture();
         const endpoint = uniqueId("redisdown");
         await addEndpoint(endpoint, f.upstream.url);
-        const app = await AppInstance.start(f, {}, "redis-down");
+        // A short memo: the test sees the answers held in memory run out, then BYPASS.
+        const app = await AppInstance.start(f, { RESPONSE_MEMO_MS: "300" }, "redis-down");
         try {
             const seen = new Map<string, number>();
             // Driven by what happened, not by the clock: cached before the halt, then at
@@ -33,7 +34,12 @@ describe("faults (real servers stopped under a running instance)", function () {
             await waitFor("a cache HIT before Redis stops", async () => (seen.get("eth_chainId:HIT") ?? 0) > 0, 60_000, 20);
             await f.redis.halt();
             const atHalt = run.result.total;
-            await waitFor("200 requests while Redis is down", async () => run.result.total >= atHalt + 200, 60_000, 20);
+            await waitFor(
+                "200 requests while Redis is down, some of them after the memo ran out",
+                async () => run.result.total >= atHalt + 200 && (seen.get("eth_chainId:BYPASS") ?? 0) > 0,
+                60_000,
+                20,
+            );
             run.stop();
             const load = await run.done;
             console.log(`      ${describeLoad(load)}; x-cache ${JSON.stringify([...seen])}`);
@@ -41,7 +47,7 @@ describe("faults (real servers stopped under a running instance)", function () {
             assert.equal(count(load, (s) => s >= 500), 0, describeLoad(load));
             assert.equal(count(load, (s) => s !== 200), 0, describeLoad(load));
             assert.ok((seen.get("eth_chainId:HIT") ?? 0) > 0, "the cacheable method was cached before Redis stopped");
-            assert.ok((seen.get("eth_chainId:BYPASS") ?? 0) > 0, "and served uncached (BYPASS) after");
+            assert.ok((seen.get("eth_chainId:BYPASS") ?? 0) > 0, "and served uncached (BYPASS) once the memo ran out");
             const down = await request(app.port, "GET", "/api/ready");
             assert.equal(down.status, 503);
             assert.equal((json(down) as { checks: { redis: string } }).checks.redis !== "ok", true);
@@ -53,6 +59,30 @@ describe("faults (real servers stopped under a running instance)", function () {
             await rpc(app.port, endpoint, { jsonrpc: "2.0", id: 1, method: "eth_chainId" });
             const again = await rpc(app.port, endpoint, { jsonrpc: "2.0", id: 2, method: "eth_chainId" });
             assert.equal(again.headers["x-cache"], "HIT");
+        } finally {
+            await app.stop();
+        }
+    });
+
+    it("Redis stopped: an answer this task holds in memory is still served (HIT) until RESPONSE_MEMO_MS; other calls BYPASS", async () => {
+        const f = fixture();
+        const endpoint = uniqueId("memo");
+        await addEndpoint(endpoint, f.upstream.url);
+        const app = await AppInstance.start(f, { RESPONSE_MEMO_MS: "600000" }, "redis-memo");
+        try {
+            const first = await rpc(app.port, endpoint, { jsonrpc: "2.0", id: 1, method: "eth_chainId" });
+            assert.equal(first.headers["x-cache"], "MISS");
+            const calls = f.upstream.count("eth_chainId");
+            await f.redis.halt();
+            try {
+                const held = await rpc(app.port, endpoint, { jsonrpc: "2.0", id: 2, method: "eth_chainId" });
+                assert.deepEqual([held.status, held.headers["x-cache"], json(held)], [200, "HIT", { jsonrpc: "2.0", id: 2, result: "0x1" }]);
+                assert.equal(f.upstream.count("eth_chainId"), calls, "answered from memory, not upstream");
+                const other = await rpc(app.port, endpoint, { jsonrpc: "2.0", id: 3, method: "eth_blockNumber" });
+                assert.deepEqual([other.status, other.headers["x-cache"]], [200, "BYPASS"]);
+            } finally {
+                await f.redis.boot();
+            }
         } finally {
             await app.stop();
         }

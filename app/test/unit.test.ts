@@ -382,12 +382,12 @@ describe("cache policy at the edges", () => {
         assert.deepEqual(ttls("   "), []);
     });
 
-    it("keys are wf:rpc:v1:<endpoint>:<method>:<32 chars of SHA-256(upstream URL, NUL, params), base64url>", () => {
+    it("keys are wf:rpc:v2:<endpoint>:<method>:<32 chars of SHA-256(upstream URL, NUL, params), base64url>", () => {
         const up = new URL("http://node.example:8545/rpc");
         const digest = (params: string): string => createHash("sha256").update(up.href).update("\0").update(params).digest("base64url").slice(0, 32);
-        assert.equal(responseCacheKey("e1", up, "eth_getBalance", ["0xa", "latest"]), `wf:rpc:v1:e1:eth_getBalance:${digest('["0xa","latest"]')}`);
+        assert.equal(responseCacheKey("e1", up, "eth_getBalance", ["0xa", "latest"]), `wf:rpc:v2:e1:eth_getBalance:${digest('["0xa","latest"]')}`);
         // Absent params hash like null: both are "no params".
-        assert.equal(responseCacheKey("e1", up, "eth_chainId", undefined), `wf:rpc:v1:e1:eth_chainId:${digest("null")}`);
+        assert.equal(responseCacheKey("e1", up, "eth_chainId", undefined), `wf:rpc:v2:e1:eth_chainId:${digest("null")}`);
         assert.equal(responseCacheKey("e1", up, "eth_chainId", null), responseCacheKey("e1", up, "eth_chainId", undefined));
         // The upstream is part of the key: a re-pointed endpoint never gets the old chain's answers.
         assert.notEqual(responseCacheKey("e1", new URL("http://other.example/rpc"), "eth_chainId", null), responseCacheKey("e1", up, "eth_chainId", null));
@@ -600,6 +600,8 @@ describe("environment table (lib/env.ts ENV_VARS) and what is derived from it", 
         ["RPC_MAX_BODY_BYTES", 1024, 67108864, 5242880],
         ["ACCESS_LOG_MAX_PER_S", 0, 100000, 100],
         ["METRICS_FLUSH_S", 0, 3600, 60],
+        ["RESPONSE_MEMO_MS", 0, 600000, 5000],
+        ["RESPONSE_MEMO_MAX_BYTES", 0, 1073741824, 33554432],
     ];
     // The partner of a rule is set so that only the bound under test is reported.
     const partners: Partial<Record<EnvName, Record<string, string>>> = {
@@ -639,12 +641,24 @@ describe("environment table (lib/env.ts ENV_VARS) and what is derived from it", 
             METRICS_SERVICE: "webfleet-prod",
             ECS_CONTAINER_METADATA_URI_V4: "http://169.254.170.2/v4/abc",
             CORS_ORIGINS: "*",
+            RESPONSE_MEMO_MS: "250",
+            RESPONSE_MEMO_MAX_BYTES: "4096",
         });
         assert.ok(r.ok, JSON.stringify(r));
         const c = r.config;
         assert.deepEqual(
-            { peakTasks: c.pg.peakTasks, reserved: c.pg.reservedConnections, queryTimeoutMs: c.pg.queryTimeoutMs, upstream: c.upstream, clients: c.clients, observability: c.observability, cors: c.cors },
             {
+                peakTasks: c.pg.peakTasks,
+                reserved: c.pg.reservedConnections,
+                queryTimeoutMs: c.pg.queryTimeoutMs,
+                upstream: c.upstream,
+                clients: c.clients,
+                observability: c.observability,
+                cors: c.cors,
+                responseMemo: c.responseMemo,
+            },
+            {
+                responseMemo: { maxAgeMs: 250, maxBytes: 4096 },
                 peakTasks: 7,
                 reserved: 9,
                 queryTimeoutMs: 1234,

@@ -1,0 +1,82 @@
+/**
+ * The JSON-RPC answer cache as forward.ts uses it: this task's memo
+ * (lib/response-memo.ts) in front of the Redis every task shares.
+ *
+ * Redis holds each answer as `<expiry, epoch ms>:<result JSON>` (cache keys of version
+ * v2, lib/cache-policy.ts), so a task that reads an answer knows exactly when it
+ * expires and keeps it in its memo no longer than that. Like the shared cache, nothing
+ * here throws: `undefined` means "cache unavailable" (served as BYPASS).
+ */
+import type { ResponseMemo } from "./response-memo";
+import type { SharedCache } from "./shared-cache";
+
+/** What forward.ts needs of a cache: the result JSON per key (`null`: miss), and storing one. */
+export interface ResponseStore {
+    getMany(keys: readonly string[]): Promise<(string | null)[] | undefined>;
+    set(key: string, resultJson: string, ttlSeconds: number): void;
+}
+
+export interface StoredAnswer {
+    readonly expiresAt: number;
+    readonly json: string;
+}
+
+export function encodeStored(expiresAt: number, json: string): string {
+    return `${expiresAt}:${json}`;
+}
+
+const STORED = /^(\d{1,15}):/;
+
+/** `undefined` for a missing entry or one not in the `<expiry>:<json>` form. */
+export function decodeStored(text: string | null | undefined): StoredAnswer | undefined {
+    if (text === null || text === undefined) {
+        return undefined;
+    }
+    const match = STORED.exec(text);
+    if (match === null || match[0].length === text.length) {
+        return undefined;
+    }
+    return { expiresAt: Number(match[1]), json: text.slice(match[0].length) };
+}
+
+export class ResponseCache implements ResponseStore {
+    constructor(
+        private readonly shared: Pick<SharedCache, "getMany" | "set">,
+        private readonly memo: ResponseMemo,
+        private readonly now: () => number = Date.now,
+    ) {}
+
+    async getMany(keys: readonly string[]): Promise<(string | null)[] | undefined> {
+        const out: (string | null)[] = [];
+        const missing: number[] = [];
+        for (const [i, key] of keys.entries()) {
+            const held = this.memo.get(key);
+            out.push(held ?? null);
+            if (held === undefined) {
+                missing.push(i);
+            }
+        }
+        if (keys.length > 0 && missing.length === 0) {
+            return out;
+        }
+        const fetched = await this.shared.getMany(missing.map((i) => keys[i]));
+        if (fetched === undefined) {
+            return undefined;
+        }
+        const now = this.now();
+        missing.forEach((i, j) => {
+            const stored = decodeStored(fetched[j]);
+            if (stored !== undefined && stored.expiresAt > now) {
+                this.memo.set(keys[i], stored.json, stored.expiresAt);
+                out[i] = stored.json;
+            }
+        });
+        return out;
+    }
+
+    set(key: string, resultJson: string, ttlSeconds: number): void {
+        const expiresAt = this.now() + ttlSeconds * 1000;
+        this.shared.set(key, encodeStored(expiresAt, resultJson), ttlSeconds);
+        this.memo.set(key, resultJson, expiresAt);
+    }
+}

@@ -381,6 +381,16 @@ describe("dashboard references (lib/dashboard dashboardRefs)", () => {
         assert.deepStrictEqual(refs.expressions, []);
     });
 
+    it("refuses a metric line with a dimension name but no value, naming the widget, metric and dimension", () => {
+        const tg = ["TargetGroup", "targetgroup/webfleet-prod-web-tg/0123456789abcdef"];
+        assert.throws(() => dashboardRefs(body(["AWS/ApplicationELB", "HealthyHostCount", ...tg, "LoadBalancer", {}])), {
+            message: "Fleet requests per minute (ALB): AWS/ApplicationELB HealthyHostCount names the dimension LoadBalancer without a value",
+        });
+        assert.throws(() => dashboardRefs(body(["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier"])), {
+            message: "Fleet requests per minute (ALB): AWS/RDS CPUUtilization names the dimension DBInstanceIdentifier without a value",
+        });
+    });
+
     it("counts only a whole SEARCH(…) as a search: math around one, or text after it, is an expression", () => {
         const wrapped = `SUM(SEARCH('{AWS/EC2,InstanceId} MetricName="CPUUtilization"', 'Average', 300))`;
         const trailing = `SEARCH('{AWS/EC2,InstanceId} MetricName="CPUUtilization"', 'Average', 300) * 100`;

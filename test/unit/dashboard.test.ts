@@ -391,10 +391,10 @@ describe("dashboard references (lib/dashboard dashboardRefs)", () => {
         });
     });
 
-    it("counts only a whole SEARCH(…) as a search: math around one, or text after it, is an expression", () => {
-        const wrapped = `SUM(SEARCH('{AWS/EC2,InstanceId} MetricName="CPUUtilization"', 'Average', 300))`;
-        const trailing = `SEARCH('{AWS/EC2,InstanceId} MetricName="CPUUtilization"', 'Average', 300) * 100`;
-        const refs = dashboardRefs(body([{ expression: wrapped, id: "a" }], [{ expression: trailing, id: "b" }], [{ expression: "a + b", id: "c", label: "sum" }]));
-        assert.deepStrictEqual(refs, { metrics: [], searches: [], expressions: [wrapped, trailing, "a + b"] });
+    it("counts only a whole SEARCH(…) as a search: math around one, before it or after it, is an expression", () => {
+        const search = `SEARCH('{AWS/EC2,InstanceId} MetricName="CPUUtilization"', 'Average', 300)`;
+        const math = [`SUM(${search})`, `100 * ${search}`, `${search} * 100`, "a + b"];
+        const refs = dashboardRefs(body(...math.map((expression, i) => [{ expression, id: `e${i}` }])));
+        assert.deepStrictEqual(refs, { metrics: [], searches: [], expressions: math });
     });
 });

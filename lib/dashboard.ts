@@ -222,7 +222,11 @@ export interface SearchRef {
 
 const SEARCH = /^SEARCH\('\{([^}]*)\}\s+(.*)',\s*'(\w+)',\s*\d+\)$/;
 
-/** Every metric and SEARCH a dashboard body refers to (for tests and for the layout picture). */
+/**
+ * Every metric and SEARCH a dashboard body refers to (for tests and for the layout picture).
+ * A metric line whose dimensions are not name/value pairs is an error, not a metric with
+ * one dimension fewer.
+ */
 export function dashboardRefs(body: DashboardBody): { metrics: MetricRef[]; searches: SearchRef[]; expressions: string[] } {
     const metrics: MetricRef[] = [];
     const searches: SearchRef[] = [];
@@ -249,8 +253,11 @@ export function dashboardRefs(body: DashboardBody): { metrics: MetricRef[]; sear
                 continue;
             }
             const [namespace, metricName, ...pairs] = strings;
+            if (pairs.length % 2 !== 0) {
+                throw new Error(`${widget.properties.title}: ${namespace} ${metricName} names the dimension ${pairs[pairs.length - 1]} without a value`);
+            }
             const dimensions: Record<string, string> = {};
-            for (let i = 0; i + 1 < pairs.length; i += 2) dimensions[pairs[i]] = pairs[i + 1];
+            for (let i = 0; i < pairs.length; i += 2) dimensions[pairs[i]] = pairs[i + 1];
             metrics.push({ namespace, metricName, dimensions });
         }
     }

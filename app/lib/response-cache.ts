@@ -29,14 +29,11 @@ const STORED = /^(\d{1,15}):/;
 
 /** `undefined` for a missing entry or one not in the `<expiry>:<json>` form. */
 export function decodeStored(text: string | null | undefined): StoredAnswer | undefined {
-    if (text === null || text === undefined) {
+    const match = STORED.exec(text ?? "");
+    if (match === null || match[0].length === match.input.length) {
         return undefined;
     }
-    const match = STORED.exec(text);
-    if (match === null || match[0].length === text.length) {
-        return undefined;
-    }
-    return { expiresAt: Number(match[1]), json: text.slice(match[0].length) };
+    return { expiresAt: Number(match[1]), json: match.input.slice(match[0].length) };
 }
 
 export class ResponseCache implements ResponseStore {

@@ -41,11 +41,6 @@ export class ResponseMemo {
         private readonly now: () => number = Date.now,
     ) {}
 
-    /** Off when either limit is 0: nothing is stored. */
-    get enabled(): boolean {
-        return this.maxAgeMs > 0 && this.maxBytes > 0;
-    }
-
     /** Bytes held, by `entryBytes`; never above maxBytes. */
     get bytes(): number {
         return this.used;
@@ -73,9 +68,8 @@ export class ResponseMemo {
         if (old !== undefined) {
             this.drop(key, old);
         }
-        if (!this.enabled) {
-            return;
-        }
+        // Either limit at 0 (the memo off) stops here: nothing expires later than now,
+        // and no entry fits in 0 bytes.
         const now = this.now();
         const expires = Math.min(expiresAt, now + this.maxAgeMs);
         const bytes = entryBytes(key, value);

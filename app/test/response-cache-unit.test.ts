@@ -45,15 +45,14 @@ describe("response memo (the task's copy of hot cached answers)", () => {
             [5000, 0],
         ]) {
             const memo = new ResponseMemo(age, bytes, c.now);
-            assert.equal(memo.enabled, false);
             memo.set("k", "1", c.now() + 1000);
-            assert.deepEqual([memo.size, memo.get("k")], [0, undefined]);
+            assert.deepEqual([memo.size, memo.bytes, memo.get("k")], [0, 0, undefined]);
         }
-        assert.equal(new ResponseMemo(1, 1, c.now).enabled, true);
     });
 
     it("counts keys and answers as UTF-16 plus a fixed overhead, and replaces an entry's bytes on update", () => {
-        assert.equal(entryBytes("ab", "xyz"), 2 * 5 + ENTRY_OVERHEAD_BYTES);
+        assert.equal(entryBytes("ab", "xyz"), 74);
+        assert.equal(ENTRY_OVERHEAD_BYTES, 64);
         const c = clock();
         const memo = new ResponseMemo(5000, 1 << 20, c.now);
         memo.set("key", "first answer", c.now() + 1000);
@@ -75,6 +74,16 @@ describe("response memo (the task's copy of hot cached answers)", () => {
             [undefined, "v", "v"],
             "k00–k03 were stored first and went first",
         );
+    });
+
+    it("a budget of exactly sixteen entries holds sixteen: an entry that just fits evicts nothing", () => {
+        const c = clock();
+        const each = entryBytes("k00", "v");
+        const memo = new ResponseMemo(5000, MAX_ENTRY_SHARE * each, c.now);
+        for (let i = 0; i < MAX_ENTRY_SHARE; i += 1) {
+            memo.set(`k${String(i).padStart(2, "0")}`, "v", c.now() + 1000);
+        }
+        assert.deepEqual([memo.size, memo.bytes, memo.get("k00")], [MAX_ENTRY_SHARE, MAX_ENTRY_SHARE * each, "v"]);
     });
 
     it("an answer larger than a sixteenth of the budget is not kept (one big block cannot flush the rest)", () => {

@@ -3,7 +3,9 @@
  * concurrency) and as a request builder for the fixed-rate generator.
  *
  * - hit:    POST /api/gateway, eth_chainId — cached for an hour, so after the first
- *           request every one is answered from Redis without touching the upstream.
+ *           request every one is a cache hit without touching the upstream: from the
+ *           task's response memo, and from Redis once per RESPONSE_MEMO_MS (every time
+ *           for target bR, which runs with the memo off).
  * - miss:   POST /api/gateway, eth_getBalance with a new address on every request —
  *           a Redis lookup that misses, the upstream call, and the Redis write.
  *           The benchmark adds eth_getBalance to CACHE_TTLS so the miss is a real one

@@ -87,12 +87,13 @@ export function medians(runs: readonly RunFigures[]): MedianFigures {
  * at fixed concurrency: the other's µs ÷ the gateway's (1 = as cheap, 0.5 = twice the
  * CPU). Unlike req/s, barely moved by other processes sharing the core.
  */
-export function cpuRatio(result: BenchResult, path: PathId, other: TargetId): number {
+/** CPU µs per request of `other` ÷ that of `of` (the production server unless named). */
+export function cpuRatio(result: BenchResult, path: PathId, other: TargetId, of: TargetId = "prod"): number {
     const us = (t: TargetId): number => {
         const c = cell(result, t, path);
         return c === undefined ? Number.NaN : medians(c.closed).cpuUsPerRequest;
     };
-    return us(other) / us("prod");
+    return us(other) / us(of);
 }
 
 export function cell(result: BenchResult, target: TargetId, path: PathId): CellResult | undefined {
@@ -111,7 +112,19 @@ export function ceilingOf(path: PathId): TargetId {
 export function ratios(
     result: BenchResult,
     path: PathId,
-): { bOverA: number; bOverC: number; bOverBNext: number; bOverBQuiet: number; bOverD: number; bOverBase: number; bOverE: number; p99OverCeiling: number; baseP99OverCeiling: number; p99OverE: number } {
+): {
+    bOverA: number;
+    bOverC: number;
+    bOverBNext: number;
+    bOverBQuiet: number;
+    bOverD: number;
+    bOverBase: number;
+    bOverE: number;
+    bRedisOverE: number;
+    p99OverCeiling: number;
+    baseP99OverCeiling: number;
+    p99OverE: number;
+} {
     const rps = (t: TargetId): number => {
         const c = cell(result, t, path);
         return c === undefined ? Number.NaN : medians(c.closed).rps;
@@ -128,6 +141,7 @@ export function ratios(
         bOverD: rps("prod") / rps("proxy-ceiling"),
         bOverBase: rps("prod") / rps("prod-base"),
         bOverE: rps("prod") / rps("cache-ceiling"),
+        bRedisOverE: rps("prod-redis") / rps("cache-ceiling"),
         p99OverCeiling: p99("prod") / p99(ceilingOf(path)),
         baseP99OverCeiling: p99("prod-base") / p99(ceilingOf(path)),
         p99OverE: p99("prod") / p99("cache-ceiling"),
@@ -169,26 +183,26 @@ export function markdown(result: BenchResult, paths: readonly PathId[], targets:
     lines.push(
         "| path | b/a (prod ÷ next dev) | b/c (prod ÷ bare node:http) | b/b′ (lean ÷ Next route handlers) | b/d (prod ÷ proxy ceiling) | fixed-rate p99: b ÷ its ceiling | b/b0 (logging+metrics on ÷ off) |" +
             (withBase ? " b/b* (prod ÷ baseline build) | fixed-rate p99: b* ÷ its ceiling |" : "") +
-            (withE ? " b/e (hit: prod ÷ cache ceiling) | fixed-rate p99: b ÷ e |" : ""),
+            (withE ? " b/e (hit: prod ÷ cache ceiling) | bR/e (hit from Redis ÷ cache ceiling) | fixed-rate p99: b ÷ e |" : ""),
     );
-    lines.push(`|---|--:|--:|--:|--:|--:|--:|${withBase ? "--:|--:|" : ""}${withE ? "--:|--:|" : ""}`);
+    lines.push(`|---|--:|--:|--:|--:|--:|--:|${withBase ? "--:|--:|" : ""}${withE ? "--:|--:|--:|" : ""}`);
     for (const p of paths) {
         const r = ratios(result, p);
         const ceilingLetter = TARGETS[ceilingOf(p)].letter;
         lines.push(
             `| ${p} | ${fmt.ratio(r.bOverA)} | ${fmt.pct(r.bOverC)} | ${fmt.ratio(r.bOverBNext)} | ${fmt.pct(r.bOverD)} | ${fmt.ratio(r.p99OverCeiling)} (÷ ${ceilingLetter}) | ${fmt.pct(r.bOverBQuiet)} |` +
                 (withBase ? ` ${fmt.pct(r.bOverBase)} | ${fmt.ratio(r.baseP99OverCeiling)} (÷ ${ceilingLetter}) |` : "") +
-                (withE ? ` ${fmt.pct(r.bOverE)} | ${fmt.ratio(r.p99OverE)} |` : ""),
+                (withE ? ` ${fmt.pct(r.bOverE)} | ${fmt.pct(r.bRedisOverE)} | ${fmt.ratio(r.p99OverE)} |` : ""),
         );
     }
     lines.push("");
     lines.push(
-        "| path | by CPU per request: c ÷ b (bare node:http) | d ÷ b (proxy ceiling) | e ÷ b (cache ceiling) | b* ÷ b (baseline build) | b0 ÷ b (logging+metrics off) |",
+        "| path | by CPU per request: c ÷ b (bare node:http) | d ÷ b (proxy ceiling) | e ÷ b (cache ceiling) | e ÷ bR (cache ceiling ÷ memo off) | b* ÷ b (baseline build) | b0 ÷ b (logging+metrics off) |",
     );
-    lines.push("|---|--:|--:|--:|--:|--:|");
+    lines.push("|---|--:|--:|--:|--:|--:|--:|");
     for (const p of paths) {
         lines.push(
-            `| ${p} | ${fmt.pct(cpuRatio(result, p, "ceiling"))} | ${fmt.pct(cpuRatio(result, p, "proxy-ceiling"))} | ${fmt.pct(cpuRatio(result, p, "cache-ceiling"))} | ${fmt.pct(cpuRatio(result, p, "prod-base"))} | ${fmt.pct(cpuRatio(result, p, "prod-quiet"))} |`,
+            `| ${p} | ${fmt.pct(cpuRatio(result, p, "ceiling"))} | ${fmt.pct(cpuRatio(result, p, "proxy-ceiling"))} | ${fmt.pct(cpuRatio(result, p, "cache-ceiling"))} | ${fmt.pct(cpuRatio(result, p, "cache-ceiling", "prod-redis"))} | ${fmt.pct(cpuRatio(result, p, "prod-base"))} | ${fmt.pct(cpuRatio(result, p, "prod-quiet"))} |`,
         );
     }
     lines.push("");

@@ -8,6 +8,8 @@
  * (b0) prod-quiet the same build with logging and metrics off (LOG_LEVEL=silent,
  *               METRICS_FLUSH_S=0): what the access log and the EMF metrics cost (b runs
  *               them as deployed, flushing metrics every second instead of every minute).
+ * (bR) prod-redis the same build with the response memo off (RESPONSE_MEMO_MS=0): every
+ *               cache hit is a Redis round trip, as before the memo; compare with (e).
  * (b′) prod-next the same build with API_ROUTER=next: /api/* through Next's route
  *               handlers instead of the lean router, to show what the lean server buys.
  * (b*) prod-base another checkout's production build (`--baseline <its app/ folder>`), run
@@ -27,8 +29,8 @@ import path from "node:path";
 import ts from "typescript";
 import { SERVER_CPU, startPinned, Started } from "./proc";
 
-export type TargetId = "dev" | "prod" | "prod-quiet" | "prod-next" | "prod-base" | "ceiling" | "proxy-ceiling" | "cache-ceiling";
-export const TARGET_IDS: readonly TargetId[] = ["dev", "prod", "prod-quiet", "prod-next", "prod-base", "ceiling", "proxy-ceiling", "cache-ceiling"];
+export type TargetId = "dev" | "prod" | "prod-quiet" | "prod-redis" | "prod-next" | "prod-base" | "ceiling" | "proxy-ceiling" | "cache-ceiling";
+export const TARGET_IDS: readonly TargetId[] = ["dev", "prod", "prod-quiet", "prod-redis", "prod-next", "prod-base", "ceiling", "proxy-ceiling", "cache-ceiling"];
 
 export interface Target {
     readonly id: TargetId;
@@ -40,6 +42,7 @@ export const TARGETS: Readonly<Record<TargetId, Target>> = {
     dev: { id: "dev", letter: "a", label: "next dev (seed)" },
     prod: { id: "prod", letter: "b", label: "production build, lean server (image)" },
     "prod-quiet": { id: "prod-quiet", letter: "b0", label: "production build, logging and metrics off" },
+    "prod-redis": { id: "prod-redis", letter: "bR", label: "production build, response memo off (hits from Redis)" },
     "prod-next": { id: "prod-next", letter: "b'", label: "production build, API_ROUTER=next" },
     "prod-base": { id: "prod-base", letter: "b*", label: "baseline checkout's production build (--baseline)" },
     ceiling: { id: "ceiling", letter: "c", label: "bare node:http (ceiling)" },
@@ -50,7 +53,8 @@ export const TARGETS: Readonly<Record<TargetId, Target>> = {
 /** Paths a target is measured on: each round-trip ceiling only means something for its own path. */
 export function measuresPath(target: TargetId, pathId: string): boolean {
     if (target === "proxy-ceiling") return pathId === "miss";
-    if (target === "cache-ceiling") return pathId === "hit";
+    // The memo only changes cache hits.
+    if (target === "cache-ceiling" || target === "prod-redis") return pathId === "hit";
     return true;
 }
 
@@ -151,6 +155,7 @@ export function startTarget(id: TargetId, ctx: StartContext): Started {
         }
         case "prod":
         case "prod-quiet":
+        case "prod-redis":
         case "prod-next":
         case "prod-base": {
             const dir = path.join(ctx.workDir, id === "prod-base" ? BASELINE_IMAGE : "image");
@@ -158,7 +163,13 @@ export function startTarget(id: TargetId, ctx: StartContext): Started {
             const observability = id === "prod-quiet" ? { LOG_LEVEL: "silent", METRICS_FLUSH_S: "0" } : { LOG_LEVEL: "info", METRICS_FLUSH_S: "1", ACCESS_LOG_MAX_PER_S: "100" };
             return startPinned(SERVER_CPU, process.execPath, ["server.js"], {
                 cwd: dir,
-                env: { ...env, NODE_ENV: "production", API_ROUTER: id === "prod-next" ? "next" : "lean", ...observability },
+                env: {
+                    ...env,
+                    NODE_ENV: "production",
+                    API_ROUTER: id === "prod-next" ? "next" : "lean",
+                    ...observability,
+                    ...(id === "prod-redis" ? { RESPONSE_MEMO_MS: "0" } : {}),
+                },
                 logFile,
             });
         }

@@ -21,10 +21,10 @@ export function yamlScalar(value: number | boolean | string): string {
     if (typeof value !== "string") {
         return String(value);
     }
-    // A string that YAML would read as a number, a boolean, null or empty must be quoted.
-    const plainIsString = value !== "" && !/^(?:[-+]?[\d.]+(?:e[-+]?\d+)?|true|false|null|~|yes|no|on|off)$/i.test(value);
-    // Plain unless it starts with a YAML indicator or holds ": ", " #" or a quote.
-    return plainIsString && !/^[-?:,[\]{}#&*!|>'"%@`\s]|: | #|["']|\s$/.test(value) ? value : JSON.stringify(value);
+    // A string that YAML 1.2 or 1.1 would read as a number, a boolean or null, or an empty one, must be quoted.
+    const plainIsString = !/^(?:[-+]?(?:[\d_.:]*(?:e[-+]?\d+)?|0x[\da-f_]+|0o[0-7_]+|0b[01_]+|\.inf|\.nan)|true|false|null|~|y|n|yes|no|on|off)$/i.test(value);
+    // Plain unless it starts with a YAML indicator, holds ": ", " #", a quote or a control character, or ends in ":" or a space.
+    return plainIsString && !/^[-?:,[\]{}#&*!|>'"%@`\s]|: | #|["'\x00-\x1f\x7f]|[:\s]$/.test(value) ? value : JSON.stringify(value);
 }
 
 export function renderYamlConfig(): string {

@@ -1,9 +1,11 @@
 import * as assert from "assert";
+import * as fc from "fast-check";
 import { parse } from "yaml";
 import { CONFIG_KEYS, KeySpec, PROJECT_KEYS } from "../../lib/config-keys";
 import { MARKERS, renderYamlConfig, replaceBetween, yamlScalar } from "../../lib/config-docs";
 import { generatedFiles } from "../../scripts/config-docs";
 import { readProjectFile } from "../../tools/mock-runner/stack-config";
+import { propertyRuns } from "../support/property-runs";
 
 describe("config table (lib/config-keys.ts) and the documents derived from it", () => {
     for (const { file, current, expected } of generatedFiles()) {
@@ -81,5 +83,24 @@ describe("YAML scalars in the generated Pulumi.yaml (lib/config-docs yamlScalar)
             assert.strictEqual(yamlScalar(s), JSON.stringify(s), s);
             assert.strictEqual(readBack(yamlScalar(s), "1.2"), s, s);
         }
+    });
+
+    it("strings other YAML readers take for numbers, booleans or keys are quoted too (hex, octal, binary, .inf, 1.1's y/n, 1_000, 1:20, a trailing colon, a line break)", () => {
+        for (const s of ["0x10", "0o17", "0b101", ".inf", "-.Inf", ".NaN", "y", "N", "1_000", "1:20", "e7", "key:", "a\nb", "tab\there"]) {
+            assert.strictEqual(yamlScalar(s), JSON.stringify(s), s);
+            assert.deepStrictEqual([readBack(yamlScalar(s), "1.2"), readBack(yamlScalar(s), "1.1")], [s, s], s);
+        }
+    });
+
+    it("property: every string reads back as itself, under YAML 1.2 and 1.1", () => {
+        const numberLike = fc.stringMatching(/^[-+]?[\d._:a-fxob]{1,6}$/);
+        const indicators = fc.string({ unit: fc.constantFrom("a", "1", ":", " ", "#", "\n", "\t", "-", ".", "'", '"', "e", "+", "x", "_") });
+        fc.assert(
+            fc.property(fc.oneof(fc.string({ unit: "grapheme-ascii" }), numberLike, indicators), (s) => {
+                const scalar = yamlScalar(s);
+                return readBack(scalar, "1.2") === s && readBack(scalar, "1.1") === s;
+            }),
+            { numRuns: propertyRuns(1000) },
+        );
     });
 });

@@ -13,22 +13,25 @@ export const MARKERS = {
     readme: ["<!-- generated from lib/config-keys.ts by `npm run config:docs`: edit the table, not these rows -->", "<!-- end of generated table -->"],
 } as const;
 
-/** A YAML scalar: plain when YAML would read it back as the same string, quoted otherwise. */
-function yamlScalar(value: number | boolean | string, type: KeySpec<unknown>["type"]): string {
+/**
+ * A YAML scalar: plain when YAML would read it back as the same string, quoted otherwise.
+ * (A string default always has type `string`: test/unit/config-docs.test.ts checks the table.)
+ */
+export function yamlScalar(value: number | boolean | string): string {
     if (typeof value !== "string") {
         return String(value);
     }
-    // A string that YAML would read as a number, a boolean, null or empty must be quoted.
-    const plainIsString = value !== "" && type === "string" && !/^(?:[-+]?[\d.]+(?:e[-+]?\d+)?|true|false|null|~|yes|no|on|off)$/i.test(value);
-    // Plain unless it starts with a YAML indicator or holds ": ", " #" or a quote.
-    return plainIsString && !/^[-?:,[\]{}#&*!|>'"%@`\s]|: | #|["']|\s$/.test(value) ? value : JSON.stringify(value);
+    // A string that YAML 1.2 or 1.1 would read as a number, a boolean or null, or an empty one, must be quoted.
+    const plainIsString = !/^(?:[-+]?(?:[\d_.:]*(?:e[-+]?\d+)?|0x[\da-f_]+|0o[0-7_]+|0b[01_]+|\.inf|\.nan)|true|false|null|~|y|n|yes|no|on|off)$/i.test(value);
+    // Plain unless it starts with a YAML indicator, holds ": ", " #", a quote or a control character, or ends in ":" or a space.
+    return plainIsString && !/^[-?:,[\]{}#&*!|>'"%@`\s]|: | #|["'\x00-\x1f\x7f]|[:\s]$/.test(value) ? value : JSON.stringify(value);
 }
 
 export function renderYamlConfig(): string {
     const lines = [MARKERS.yaml[0], "config:"];
     for (const key of PROJECT_KEYS) {
         const spec: KeySpec<unknown> = CONFIG_KEYS[key];
-        lines.push(`  ${key}:`, `    type: ${spec.type}`, `    default: ${yamlScalar(spec.default, spec.type)}`, `    description: ${yamlScalar(spec.doc, "string")}`);
+        lines.push(`  ${key}:`, `    type: ${spec.type}`, `    default: ${yamlScalar(spec.default)}`, `    description: ${yamlScalar(spec.doc)}`);
     }
     lines.push(MARKERS.yaml[1]);
     return lines.join("\n");

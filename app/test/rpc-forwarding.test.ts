@@ -55,6 +55,20 @@ describe("rpc-ids: the client's id text, exactly", () => {
         assert.deepEqual(rawIds('{"params":{"id":9}}'), { kind: "single", id: undefined });
     });
 
+    it("a body that is no object has no id; a batch's non-objects have none either", () => {
+        for (const text of ["5", "null", ' "id" ', "true", "\r\n-1.5e3"]) {
+            assert.deepEqual(rawIds(text), { kind: "single", id: undefined }, text);
+        }
+        assert.deepEqual(rawIds("[]"), { kind: "batch", ids: [] });
+        assert.deepEqual(rawIds('\r\n[\r\n1,"id",null,[{"id":1}],{"id":7},true\r\n]'), { kind: "batch", ids: [undefined, undefined, undefined, undefined, "7", undefined] });
+    });
+
+    it("nested values of every kind around the id are skipped whole, strings with brackets and escapes included", () => {
+        const text = '{"a":[1,{"b":"]}\\"\\\\"},[]],"c":{"d":["{",{}]},"id":"x\\"y","e":-0.5e-3,"f":false}';
+        JSON.parse(text);
+        assert.deepEqual(rawIds(text), { kind: "single", id: '"x\\"y"' });
+    });
+
     it("upstream ids are 1…n, never 0, and only ours map back", () => {
         assert.equal(upstreamId(0), 1);
         assert.equal(forwardedIndex(1, 3), 0);

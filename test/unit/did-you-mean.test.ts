@@ -30,6 +30,7 @@ describe("did you mean (lib/did-you-mean)", () => {
         assert.strictEqual(closest("foo", keys), undefined);
         assert.strictEqual(didYouMean("replica", keys, (k) => `webfleet:${k}`), "; did you mean 'webfleet:replicas'?");
         assert.strictEqual(didYouMean("foo", keys), "");
+        assert.strictEqual(didYouMean("replica", keys), "; did you mean 'replicas'?");
     });
 });
 

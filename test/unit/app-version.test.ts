@@ -123,7 +123,7 @@ describe(".dockerignore rules and the image inputs at their edges (lib/app-versi
     });
 
     it("the version is 12 hex digits of a hash that keeps each file's name apart from its content and from the next file", () => {
-        const apps = [
+        const apps: Array<Record<string, string>> = [
             { Dockerfile: "FROM x\n", ab: "c" },
             { Dockerfile: "FROM x\n", a: "bc" },
             { Dockerfile: "D", x: "1" },

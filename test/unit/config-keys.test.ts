@@ -22,6 +22,9 @@ describe("config key parsers at their edges (lib/config-keys)", () => {
         const label = (n: number): string => "a".repeat(n);
         assert.ok(accepts("alarmEmail", `ops@${label(63)}.com`));
         assert.ok(accepts("alarmEmail", `ops@x.${label(63)}`));
+        // One-character labels after the first, too.
+        assert.ok(accepts("alarmEmail", "ops@mail.x.example.com"));
+        assert.ok(accepts("alarmEmail", "ops@example.x"));
         assert.ok(!accepts("alarmEmail", `ops@${label(64)}.com`));
         assert.ok(!accepts("alarmEmail", `ops@x.${label(64)}`));
         assert.ok(accepts("alarmEmail", "ops@a-b.c-d.com"));

@@ -307,9 +307,17 @@ describe("settings as the program reads them (lib/settings)", () => {
         assert.deepStrictEqual([cert.edge.domain, cert.certificateArn], [undefined, CERT]);
     });
 
-    it("at most 10 alarm addresses: 10 are kept", () => {
+    it("at most 10 alarm addresses: 10 are kept, 11 refused with the list as given", () => {
         const ten = Array.from({ length: 10 }, (_, i) => `o${i}@example.com`);
         assert.deepStrictEqual([...settingsWith({ alarmEmail: ten.join(",") }).alarmEmail], ten);
+        const eleven = [...ten, "o10@example.com"];
+        assert.deepStrictEqual(problemsOn("alarmEmail", { alarmEmail: eleven.join(", ") }), [`${JSON.stringify(eleven.join(","))}: must list at most 10 addresses.`]);
+    });
+
+    it("allowPlainHttp with TLS configured is refused as the boolean given, saying why", () => {
+        assert.deepStrictEqual(problemsOn("allowPlainHttp", { allowPlainHttp: "true" }), [
+            "true: TLS is configured (certificateArn or domainName), so HTTP redirects to HTTPS; remove allowPlainHttp.",
+        ]);
     });
 
     it("subnets in both lists without vpcId: each list is refused for lacking vpcId, not also as an overlap", () => {

@@ -74,6 +74,11 @@ describe("transition lines at the edges (lib/transition-format)", () => {
         for (const key of ["targetPoolPerTask", "remainingUps", "peakDuringChange"]) {
             assert.strictEqual(readTransition({ ...output, transition: { ...output.transition, [key]: undefined } }), undefined, key);
         }
+        // A figure that is no finite number (never written by the program) is not shown as "Infinity".
+        for (const bad of [Infinity, -Infinity, NaN]) {
+            assert.strictEqual(readTransition({ ...output, poolPerTask: bad }), undefined, String(bad));
+            assert.strictEqual(readTransition({ ...output, transition: { ...output.transition, peakDuringChange: bad } }), undefined, String(bad));
+        }
         for (const broken of [null, [], "plan", 7, { ...output, transition: null }, { ...output, transition: [1] }]) {
             assert.strictEqual(readTransition(broken), undefined, JSON.stringify(broken));
         }

@@ -4,7 +4,8 @@
  *
  * Redis holds each answer as `<expiry, epoch ms>:<result JSON>` (cache keys of version
  * v2, lib/cache-policy.ts), so a task that reads an answer knows exactly when it
- * expires and keeps it in its memo no longer than that. Like the shared cache, nothing
+ * expires and keeps it in its memo no longer than that. Only answers read back from
+ * Redis enter the memo (see `set`). Like the shared cache, nothing
  * here throws: `undefined` means "cache unavailable" (served as BYPASS).
  */
 import type { ResponseMemo } from "./response-memo";
@@ -71,9 +72,14 @@ export class ResponseCache implements ResponseStore {
         return out;
     }
 
+    /**
+     * Redis only. An answer enters the memo when it is first read back (the second time
+     * anyone asks for it): answers asked for once, such as every eth_getBalance of a new
+     * address, never take memo space. Measured: writing every fresh answer into the memo
+     * filled it with one-off answers and cost the miss path half its throughput in
+     * garbage collection (BENCHMARKS.md run 8).
+     */
     set(key: string, resultJson: string, ttlSeconds: number): void {
-        const expiresAt = this.now() + ttlSeconds * 1000;
-        this.shared.set(key, encodeStored(expiresAt, resultJson), ttlSeconds);
-        this.memo.set(key, resultJson, expiresAt);
+        this.shared.set(key, encodeStored(this.now() + ttlSeconds * 1000, resultJson), ttlSeconds);
     }
 }

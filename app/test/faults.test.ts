@@ -72,6 +72,9 @@ describe("faults (real servers stopped under a running instance)", function () {
         try {
             const first = await rpc(app.port, endpoint, { jsonrpc: "2.0", id: 1, method: "eth_chainId" });
             assert.equal(first.headers["x-cache"], "MISS");
+            // Read back from Redis once: that is when an answer enters the memo.
+            const second = await rpc(app.port, endpoint, { jsonrpc: "2.0", id: 1, method: "eth_chainId" });
+            assert.equal(second.headers["x-cache"], "HIT");
             const calls = f.upstream.count("eth_chainId");
             await f.redis.halt();
             try {

@@ -178,26 +178,39 @@ describe("response cache (memo in front of the shared Redis)", () => {
         return { c, shared, cache: new ResponseCache(shared, new ResponseMemo(maxAgeMs, 1 << 20, c.now), c.now) };
     }
 
-    it("stores the answer in Redis with its expiry and TTL, and answers the next read from memory", async () => {
+    it("stores the answer in Redis with its expiry and TTL; the first read comes from Redis, the next from memory", async () => {
         const { c, shared, cache } = setup();
         cache.set("k", '"0x1"', 3600);
         assert.deepEqual(shared.writes, [["k", `${c.now() + 3_600_000}:"0x1"`, 3600]]);
         assert.deepEqual(await cache.getMany(["k"]), ['"0x1"']);
-        assert.deepEqual(shared.asked, [], "no Redis round trip");
+        assert.deepEqual(shared.asked, [["k"]]);
+        assert.deepEqual(await cache.getMany(["k"]), ['"0x1"']);
+        assert.deepEqual(shared.asked, [["k"]], "no second Redis round trip");
+    });
+
+    it("an answer stored but never read back takes no memo space (one-off answers such as new addresses)", async () => {
+        const c = clock();
+        const memo = new ResponseMemo(5000, 1 << 20, c.now);
+        const cache = new ResponseCache(new FakeShared(), memo, c.now);
+        for (let i = 0; i < 100; i += 1) {
+            cache.set(`balance-${i}`, '"0x0"', 60);
+        }
+        assert.deepEqual([memo.size, memo.bytes], [0, 0]);
     });
 
     it("asks Redis only for the keys the memo lacks, and keeps what Redis returns until its expiry", async () => {
         const { c, shared, cache } = setup();
         cache.set("a", "1", 60);
+        assert.deepEqual(await cache.getMany(["a"]), ["1"]);
         shared.store.set("b", encodeStored(c.now() + 500, "2"));
         assert.deepEqual(await cache.getMany(["a", "b", "c"]), ["1", "2", null]);
-        assert.deepEqual(shared.asked, [["b", "c"]]);
+        assert.deepEqual(shared.asked, [["a"], ["b", "c"]]);
         assert.deepEqual(await cache.getMany(["b"]), ["2"]);
-        assert.equal(shared.asked.length, 1, "b now comes from memory");
+        assert.equal(shared.asked.length, 2, "b now comes from memory");
         c.advance(500);
         shared.store.delete("b");
         assert.deepEqual(await cache.getMany(["b"]), [null], "at its expiry the memo lets go and Redis is asked");
-        assert.equal(shared.asked.length, 2);
+        assert.equal(shared.asked.length, 3);
     });
 
     it("an expired or malformed Redis value is a miss, and is not kept", async () => {
@@ -212,6 +225,7 @@ describe("response cache (memo in front of the shared Redis)", () => {
     it("Redis unavailable: answers wholly held in memory are still served; anything else is `undefined` (BYPASS)", async () => {
         const { shared, cache } = setup();
         cache.set("a", "1", 60);
+        await cache.getMany(["a"]);
         shared.up = false;
         assert.deepEqual(await cache.getMany(["a"]), ["1"]);
         assert.equal(await cache.getMany(["a", "b"]), undefined);
@@ -221,6 +235,7 @@ describe("response cache (memo in front of the shared Redis)", () => {
     it("RESPONSE_MEMO_MS bounds how long a value removed from Redis is still served", async () => {
         const { c, shared, cache } = setup(1000);
         cache.set("a", "1", 3600);
+        assert.deepEqual(await cache.getMany(["a"]), ["1"]);
         shared.store.delete("a"); // an operator removed a bad answer by hand
         c.advance(999);
         assert.deepEqual(await cache.getMany(["a"]), ["1"]);

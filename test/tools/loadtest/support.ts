@@ -14,14 +14,31 @@ export interface BackendBehaviour {
     readonly status?: number;
     /** Hold every answer this long, ms (default 0). */
     readonly delayMs?: number;
-    /** Hold answers until this many ms after the server started (a stall). */
-    readonly stallUntilMs?: number;
+    /** Hold every answer until this stall is over (shared by backends that stall together). */
+    readonly stall?: Stall;
+}
+
+/**
+ * A stall that starts when the first request reaches any backend sharing it and lasts
+ * `ms` from then: whatever the machine's load, every answer is held at least until
+ * `ms` after the first request arrived (timers never fire early).
+ */
+export class Stall {
+    private ends: Promise<void> | undefined;
+
+    constructor(readonly ms: number) {}
+
+    /** Starts the stall on the first call; resolves when it is over. */
+    over(): Promise<void> {
+        this.ends ??= new Promise((resolve) => setTimeout(resolve, this.ms));
+        return this.ends;
+    }
 }
 
 export async function startBackend(behaviour: BackendBehaviour): Promise<Listening> {
-    const startedAt = Date.now();
     // Answers still held when the backend closes are dropped, so no timer outlives the test.
     const timers = new Set<NodeJS.Timeout>();
+    let closed = false;
     const server = http.createServer((req, res) => {
         req.resume();
         req.on("end", () => {
@@ -34,9 +51,10 @@ export async function startBackend(behaviour: BackendBehaviour): Promise<Listeni
                 res.writeHead(status, { "content-type": "application/json", "x-instance-id": behaviour.id });
                 res.end(JSON.stringify(payload));
             };
-            const stall = behaviour.stallUntilMs === undefined ? 0 : startedAt + behaviour.stallUntilMs - Date.now();
-            const wait = Math.max(behaviour.delayMs ?? 0, stall);
-            if (wait > 0) {
+            const wait = behaviour.delayMs ?? 0;
+            if (behaviour.stall !== undefined) {
+                void behaviour.stall.over().then(() => (closed ? undefined : send()));
+            } else if (wait > 0) {
                 const timer = setTimeout(() => {
                     timers.delete(timer);
                     send();
@@ -51,6 +69,7 @@ export async function startBackend(behaviour: BackendBehaviour): Promise<Listeni
     return {
         url: listening.url,
         close: async () => {
+            closed = true;
             timers.forEach(clearTimeout);
             await listening.close();
         },

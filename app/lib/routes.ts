@@ -39,7 +39,9 @@ export async function runRoute(route: ApiRoute, req: ApiRequest, rt: Runtime): P
         out = internalError(rt.instanceId, req.trace.requestId);
     }
     rt.obs.observe(req, out, performance.now() - started);
-    return { ...out, headers: { ...out.headers, [REQUEST_ID_HEADER]: req.trace.requestId } };
+    // A literal key, REQUEST_ID_HEADER's value: a computed key makes V8 build the object
+    // on a slow path, on every answer.
+    return { ...out, headers: { ...out.headers, "x-request-id": req.trace.requestId } };
 }
 
 export const REQUEST_ID_HEADER = "x-request-id";

@@ -22,22 +22,39 @@ export type RawIds = { readonly kind: "single"; readonly id: string | undefined 
 export function rawIds(text: string): RawIds {
     const scanner = new Scanner(text);
     const start = scanner.skipWhitespace(0);
-    if (text[start] === "[") {
+    if (text.charCodeAt(start) === OPEN_ARRAY) {
         const ids: (string | undefined)[] = [];
         scanner.eachElement(start, (elementStart) => {
-            ids.push(text[elementStart] === "{" ? scanner.idOf(elementStart) : undefined);
+            ids.push(text.charCodeAt(elementStart) === OPEN_OBJECT ? scanner.idOf(elementStart) : undefined);
         });
         return { kind: "batch", ids };
     }
-    return { kind: "single", id: text[start] === "{" ? scanner.idOf(start) : undefined };
+    return { kind: "single", id: text.charCodeAt(start) === OPEN_OBJECT ? scanner.idOf(start) : undefined };
 }
+
+// Character codes: the scanner reads codes, not one-character strings (it runs on every request).
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+
+/** JSON's four whitespace characters. */
+function isWhitespace(c: number): boolean {
+    return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** The key text `"id"`, the one key the scanner looks for; escaped spellings are decoded first. */
+const ID_KEY = '"id"';
 
 class Scanner {
     constructor(private readonly text: string) {}
 
     skipWhitespace(i: number): number {
         let at = i;
-        while (at < this.text.length && " \t\n\r".includes(this.text[at])) {
+        while (at < this.text.length && isWhitespace(this.text.charCodeAt(at))) {
             at += 1;
         }
         return at;
@@ -45,18 +62,18 @@ class Scanner {
 
     /** The raw `id` value of the object starting at `start`, if it has one. */
     idOf(start: number): string | undefined {
+        const text = this.text;
         let id: string | undefined;
         let at = this.skipWhitespace(start + 1);
-        while (this.text[at] !== "}") {
+        while (text.charCodeAt(at) !== CLOSE_OBJECT) {
             const keyEnd = this.endOfString(at);
-            const key: unknown = JSON.parse(this.text.slice(at, keyEnd));
             const valueStart = this.skipWhitespace(this.skipWhitespace(keyEnd) + 1);
             const valueEnd = this.endOfValue(valueStart);
-            if (key === "id") {
-                id = this.text.slice(valueStart, valueEnd);
+            if (isIdKey(text, at, keyEnd)) {
+                id = text.slice(valueStart, valueEnd);
             }
             at = this.skipWhitespace(valueEnd);
-            if (this.text[at] === ",") {
+            if (text.charCodeAt(at) === COMMA) {
                 at = this.skipWhitespace(at + 1);
             }
         }
@@ -66,10 +83,10 @@ class Scanner {
     /** Calls `visit` with the start of each element of the array at `start`. */
     eachElement(start: number, visit: (elementStart: number) => void): void {
         let at = this.skipWhitespace(start + 1);
-        while (this.text[at] !== "]") {
+        while (this.text.charCodeAt(at) !== CLOSE_ARRAY) {
             visit(at);
             at = this.skipWhitespace(this.endOfValue(at));
-            if (this.text[at] === ",") {
+            if (this.text.charCodeAt(at) === COMMA) {
                 at = this.skipWhitespace(at + 1);
             }
         }
@@ -78,30 +95,33 @@ class Scanner {
     /** `start` is at a `"`; returns the index just past the closing quote. */
     private endOfString(start: number): number {
         let at = start + 1;
-        while (this.text[at] !== '"') {
-            at += this.text[at] === "\\" ? 2 : 1;
+        let c = this.text.charCodeAt(at);
+        while (c !== QUOTE) {
+            at += c === BACKSLASH ? 2 : 1;
+            c = this.text.charCodeAt(at);
         }
         return at + 1;
     }
 
     /** Returns the index just past the value starting at `start`. */
     private endOfValue(start: number): number {
-        const c = this.text[start];
-        if (c === '"') {
+        const text = this.text;
+        const c = text.charCodeAt(start);
+        if (c === QUOTE) {
             return this.endOfString(start);
         }
-        if (c === "{" || c === "[") {
+        if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
             let depth = 0;
             let at = start;
             do {
-                const d = this.text[at];
-                if (d === '"') {
+                const d = text.charCodeAt(at);
+                if (d === QUOTE) {
                     at = this.endOfString(at);
                     continue;
                 }
-                if (d === "{" || d === "[") {
+                if (d === OPEN_OBJECT || d === OPEN_ARRAY) {
                     depth += 1;
-                } else if (d === "}" || d === "]") {
+                } else if (d === CLOSE_OBJECT || d === CLOSE_ARRAY) {
                     depth -= 1;
                 }
                 at += 1;
@@ -110,11 +130,29 @@ class Scanner {
         }
         // A number, true, false or null: runs until a delimiter.
         let at = start;
-        while (at < this.text.length && !",}] \t\n\r".includes(this.text[at])) {
+        while (at < text.length) {
+            const d = text.charCodeAt(at);
+            if (d === COMMA || d === CLOSE_OBJECT || d === CLOSE_ARRAY || isWhitespace(d)) {
+                break;
+            }
             at += 1;
         }
         return at;
     }
+}
+
+/** Whether the key string `text[start, end)` (quotes included) means `id`. */
+function isIdKey(text: string, start: number, end: number): boolean {
+    if (end - start === ID_KEY.length) {
+        return text.startsWith(ID_KEY, start);
+    }
+    // Longer spellings of "id" use escapes (`"\u0069d"`); a key without a backslash is some other key.
+    for (let at = start; at < end; at++) {
+        if (text.charCodeAt(at) === BACKSLASH) {
+            return JSON.parse(text.slice(start, end)) === "id";
+        }
+    }
+    return false;
 }
 
 /** The id sent upstream for the call at `index` of the forwarded list: 1-based, never 0. */

@@ -117,6 +117,27 @@ describe("forwarding: the gateway is invisible to clients", () => {
         assert.ok(zipped.bytes.length * 5 < Buffer.byteLength(plain.text), "hex compresses well");
     });
 
+    it("every API answer carries its Content-Length, never chunked framing: hits, errors, gzip, probes, HEAD", async () => {
+        const hitCall = '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}';
+        await post(hitCall);
+        const answers = {
+            hit: await post(hitCall),
+            "parse error": await post("{"),
+            gzip: await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "echo_block", params: ["ab".repeat(5_000)] }), { "accept-encoding": "gzip" }),
+            health: await request(app.port, "GET", "/api/health"),
+            "HEAD health": await request(app.port, "HEAD", "/api/health"),
+        };
+        assert.equal(answers.hit.headers["x-cache"], "HIT");
+        assert.equal(answers.gzip.headers["content-encoding"], "gzip");
+        for (const [name, r] of Object.entries(answers)) {
+            assert.equal(r.headers["transfer-encoding"], undefined, name);
+            const declared = Number(r.headers["content-length"]);
+            assert.ok(declared > 0, `${name}: content-length ${r.headers["content-length"]}`);
+            // HEAD declares the length a GET would get and sends no body.
+            assert.equal(r.bytes.length, name.startsWith("HEAD") ? 0 : declared, name);
+        }
+    });
+
     it("CORS is off by default: a preflight gets 405 and answers carry no allow-origin", async () => {
         const pre = await request(app.port, "OPTIONS", `/api/gateway?endpoint=${endpoint}`, undefined, {
             headers: { origin: "https://app.example.com", "access-control-request-method": "POST" },

@@ -53,6 +53,23 @@ describe("rpc-ids: the client's id text, exactly", () => {
     it("takes the last of repeated id keys (as JSON.parse does) and only top-level ones", () => {
         assert.deepEqual(rawIds('{"id":1,"params":[{"id":9}],"\\u0069d":2}'), { kind: "single", id: "2" });
         assert.deepEqual(rawIds('{"params":{"id":9}}'), { kind: "single", id: undefined });
+        // Keys as long as `"id"`, or escaped, that are some other key.
+        assert.deepEqual(rawIds('{"ix":1,"\\u0069x":2,"i\\"":3,"\\"d":4,"Id":5}'), { kind: "single", id: undefined });
+    });
+
+    it("a key is the id key exactly when JSON.parse reads it as \"id\", however it is spelled", () => {
+        const spelled = fc.oneof(
+            fc.string({ maxLength: 4 }),
+            fc.constantFrom("id", "Id", "i", "d", "idd", "i\u0000d", "\"id\""),
+        ).map((key) => [key, JSON.stringify(key)] as const);
+        const escapedId = fc.constantFrom('"\\u0069d"', '"i\\u0064"', '"\\u0069\\u0064"');
+        fc.assert(
+            fc.property(fc.oneof(spelled.map(([, text]) => text), escapedId), idText, (keyText, id) => {
+                const text = `{"jsonrpc":"2.0",${keyText}:${id}}`;
+                JSON.parse(text);
+                assert.deepEqual(rawIds(text), { kind: "single", id: JSON.parse(keyText) === "id" ? id : undefined });
+            }),
+        );
     });
 
     it("a body that is no object has no id; a batch's non-objects have none either", () => {

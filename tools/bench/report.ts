@@ -96,6 +96,23 @@ export function cpuRatio(result: BenchResult, path: PathId, other: TargetId, of:
     return us(other) / us(of);
 }
 
+/**
+ * The same comparisons, round by round: `of` and `other` are measured back to back in
+ * each round, so a slow stretch of a shared host hits both and cancels out of their
+ * ratio; the ratio of two medians keeps it. The median of the per-round ratios, over
+ * rounds where both were measured (NaN when none). `rps`: of ÷ other, as b/c;
+ * `cpu`: other's CPU µs per request ÷ of's, as cpuRatio.
+ */
+export function pairedRatio(result: BenchResult, path: PathId, other: TargetId, metric: "rps" | "cpu", of: TargetId = "prod"): number {
+    const a = cell(result, of, path)?.closed ?? [];
+    const b = cell(result, other, path)?.closed ?? [];
+    const perRound: number[] = [];
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        perRound.push(metric === "rps" ? a[i].rps / b[i].rps : (b[i].cpuUsPerRequest ?? Number.NaN) / (a[i].cpuUsPerRequest ?? Number.NaN));
+    }
+    return median(perRound);
+}
+
 export function cell(result: BenchResult, target: TargetId, path: PathId): CellResult | undefined {
     return result.cells.find((c) => c.target === target && c.path === path);
 }
@@ -204,6 +221,13 @@ export function markdown(result: BenchResult, paths: readonly PathId[], targets:
         lines.push(
             `| ${p} | ${fmt.pct(cpuRatio(result, p, "ceiling"))} | ${fmt.pct(cpuRatio(result, p, "proxy-ceiling"))} | ${fmt.pct(cpuRatio(result, p, "cache-ceiling"))} | ${fmt.pct(cpuRatio(result, p, "cache-ceiling", "prod-redis"))} | ${fmt.pct(cpuRatio(result, p, "prod-base"))} | ${fmt.pct(cpuRatio(result, p, "prod-quiet"))} |`,
         );
+    }
+    lines.push("");
+    const paired: readonly TargetId[] = ["ceiling", "proxy-ceiling", "cache-ceiling", "prod-base"];
+    lines.push(`| path | paired rounds (median of per-round ratios): ${paired.map((t) => `b/${TARGETS[t].letter} req/s | ${TARGETS[t].letter} ÷ b CPU`).join(" | ")} |`);
+    lines.push(`|---|${paired.map(() => "--:|--:|").join("")}`);
+    for (const p of paths) {
+        lines.push(`| ${p} | ${paired.map((t) => `${fmt.pct(pairedRatio(result, p, t, "rps"))} | ${fmt.pct(pairedRatio(result, p, t, "cpu"))}`).join(" | ")} |`);
     }
     lines.push("");
     lines.push("| server | RSS after warm-up | peak RSS under load |");

@@ -1,0 +1,60 @@
+/** tools/bench/report.ts: the paired (per-round) ratios the benchmark prints beside the ratios of medians. */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { type BenchResult, type CellResult, median, pairedRatio, type RunFigures } from "../../tools/bench/report";
+import type { TargetId } from "../../tools/bench/targets";
+
+function run(rps: number, cpuUsPerRequest?: number): RunFigures {
+    return { rps, p50Ms: 1, p99Ms: 2, errors: 0, requests: rps, cpuUsPerRequest };
+}
+
+function result(cells: Partial<Record<TargetId, readonly RunFigures[]>>): BenchResult {
+    const made: CellResult[] = Object.entries(cells).map(([target, closed]) => ({
+        target: target as TargetId,
+        path: "hit",
+        closed: closed ?? [],
+        open: [],
+        openRate: 0,
+        openRateCapped: false,
+    }));
+    return {
+        startedAt: "2026-11-29T00:00:00Z",
+        machine: { nproc: 2, cpuModel: "test", node: "v20", pinned: true },
+        settings: { runs: 3, durationS: 1, warmupS: 1, connections: 64, openFraction: 0.7 },
+        cells: made,
+        peakRss: {},
+        idleRss: {},
+    };
+}
+
+describe("bench report: paired per-round ratios", () => {
+    it("pairs rounds by index: a slow round that hits both servers cancels out", () => {
+        // Round 2 ran on a host at half speed: the ratio of medians says 60 %, every round says 50 %.
+        const r = result({ prod: [run(100, 40), run(50, 80), run(100, 40)], ceiling: [run(200, 20), run(100, 40), run(160, 25)] });
+        assert.equal(pairedRatio(r, "hit", "ceiling", "rps"), 0.5);
+        assert.equal(pairedRatio(r, "hit", "ceiling", "cpu"), 0.5);
+        assert.equal(median([100, 50, 100]) / median([200, 100, 160]), 100 / 160);
+    });
+
+    it("skips rounds without a CPU figure, compares against another `of`, and is NaN with nothing to pair", () => {
+        const r = result({ prod: [run(100, 40), run(100)], "prod-base": [run(80, 50), run(90, 45)], ceiling: [] });
+        assert.equal(pairedRatio(r, "hit", "prod-base", "cpu"), 50 / 40);
+        assert.equal(pairedRatio(r, "hit", "prod", "rps", "prod-base"), median([80 / 100, 90 / 100]));
+        assert.ok(Number.isNaN(pairedRatio(r, "hit", "ceiling", "rps")));
+        assert.ok(Number.isNaN(pairedRatio(r, "hit", "cache-ceiling", "rps")));
+        assert.ok(Number.isNaN(pairedRatio(r, "miss", "ceiling", "rps")));
+    });
+
+    it("is the median of the per-round ratios, for any rounds; the extra rounds of the longer side are ignored", () => {
+        const figures = fc.array(fc.tuple(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 1e4 })), { minLength: 1, maxLength: 9 });
+        fc.assert(
+            fc.property(figures, figures, (a, b) => {
+                const r = result({ prod: a.map(([rps, cpu]) => run(rps, cpu)), ceiling: b.map(([rps, cpu]) => run(rps, cpu)) });
+                const n = Math.min(a.length, b.length);
+                const rounds = Array.from({ length: n }, (_, i) => i);
+                assert.equal(pairedRatio(r, "hit", "ceiling", "rps"), median(rounds.map((i) => a[i][0] / b[i][0])));
+                assert.equal(pairedRatio(r, "hit", "ceiling", "cpu"), median(rounds.map((i) => b[i][1] / a[i][1])));
+            }),
+        );
+    });
+});

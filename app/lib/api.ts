@@ -4,7 +4,7 @@
  * the same answers.
  */
 import { Readable } from "node:stream";
-import type { UpstreamResult } from "./upstream";
+import type { UpstreamResult, WatchClient } from "./upstream";
 export interface ApiRequest {
     readonly method: string;
     /** What the access line, the metrics and error data say about this request; handlers fill it in. */
@@ -16,8 +16,21 @@ export interface ApiRequest {
     readonly body: AsyncIterable<Uint8Array>;
     /** The request headers the API reads, by lower-case name. */
     readonly headers: ApiHeaders;
-    /** Aborted when the client disconnects before its answer is written. */
-    readonly signal?: AbortSignal;
+    /** See WatchClient; asked for only by calls that go upstream. */
+    readonly watchClient?: WatchClient;
+}
+
+/** What a WatchClient returns when there is nothing to stop (the client had already gone). */
+export const NOT_WATCHING = (): void => undefined;
+
+/** A WatchClient for a request that carries an AbortSignal (a fetch Request's). */
+export function watchSignal(signal: AbortSignal, cancel: () => void): () => void {
+    if (signal.aborted) {
+        cancel();
+        return NOT_WATCHING;
+    }
+    signal.addEventListener("abort", cancel, { once: true });
+    return () => signal.removeEventListener("abort", cancel);
 }
 
 export type ApiHeaders = Readonly<Partial<Record<"origin" | "accept-encoding" | "access-control-request-headers", string>>>;

@@ -11,7 +11,7 @@ import { type BatchItem, type RpcCall, RpcCode, rpcErrorText } from "./jsonrpc";
 import { responseText, upstreamId } from "./rpc-ids";
 import type { ResponseStore } from "./response-cache";
 import { type UpstreamAnswer, matchUpstreamAnswers } from "./upstream-answers";
-import type { UpstreamClient, UpstreamResult } from "./upstream";
+import type { UpstreamClient, UpstreamResult, WatchClient } from "./upstream";
 
 export interface ForwardDeps {
     readonly endpointId: string;
@@ -19,8 +19,8 @@ export interface ForwardDeps {
     readonly cacheTtls: ReadonlyMap<string, number>;
     readonly cache: ResponseStore;
     readonly upstream: Pick<UpstreamClient, "post">;
-    /** The client's signal (aborts when it disconnects), asked for only when a call goes upstream. */
-    readonly clientSignal?: () => AbortSignal | undefined;
+    /** Cancels the upstream call when the client disconnects. */
+    readonly watchClient?: WatchClient;
     /** Put in the `data` of the gateway's own errors, so a client can quote it (issue 11). */
     readonly requestId?: string;
 }
@@ -73,7 +73,7 @@ export async function forwardCalls(items: readonly BatchItem[], deps: ForwardDep
     const payload = calls.map((call, i) => upstreamCall(call, upstreamId(i)));
     const result = await deps.upstream.post(deps.url, JSON.stringify(payload.length === 1 ? payload[0] : payload), {
         endpointId: deps.endpointId,
-        signal: deps.clientSignal?.(),
+        watchClient: deps.watchClient,
     });
     if (result.kind !== "ok") {
         return { outputs, status: transportFailure(result, calls, toForward, outputs, deps.requestId), cache };

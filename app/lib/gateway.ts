@@ -99,7 +99,7 @@ async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiRes
         cache: deps.responses,
         upstream: timed(deps.upstream, trace),
         requestId: trace.requestId,
-        clientSignal: () => req.signal,
+        watchClient: req.watchClient,
     });
     const present = outcome.outputs.filter((o): o is string => o !== undefined);
     if (present.length === 0) {

@@ -3,7 +3,7 @@
  * routes also work when Next itself dispatches them (API_ROUTER=next, or Next's own
  * standalone server) with the same status, body and headers as the lean server.
  */
-import { type ApiRequest, apiHeaders, newTrace } from "./api";
+import { type ApiRequest, apiHeaders, newTrace, watchSignal } from "./api";
 import { errorMessage, log } from "./log";
 import { requestIds } from "./request-id";
 import { API_ROUTES, internalError, REQUEST_ID_HEADER, runRoute } from "./routes";
@@ -48,7 +48,7 @@ function nextRoute(path: string): RouteHandler {
             contentLength: length === null ? undefined : Number(length),
             body: request.body ?? noBody(),
             headers: apiHeaders((name) => request.headers.get(name) ?? undefined),
-            signal: request.signal,
+            watchClient: (cancel) => watchSignal(request.signal, cancel),
         };
         const out = await runRoute(route, req, rt);
         const headers = out.closeConnection ? { ...out.headers, connection: "close" } : out.headers;

@@ -39,11 +39,17 @@ export interface UpstreamSettings {
     readonly maxResponseBytes: number;
 }
 
+/**
+ * Calls `cancel` once if the client disconnects before its answer is written (at once if
+ * it already has); returns a function that stops watching.
+ */
+export type WatchClient = (cancel: () => void) => () => void;
+
 export interface PostOptions {
     /** Whose calls these are: the per-endpoint concurrency limit and the log are keyed by it. */
     readonly endpointId: string;
-    /** Aborted when the client disconnects; the upstream request is then cancelled. */
-    readonly signal?: AbortSignal;
+    /** Watches the client: when it disconnects, the upstream request is cancelled. */
+    readonly watchClient?: WatchClient;
 }
 
 /** Upstream answers nested deeper than this are refused: re-serialising them could overflow the stack. */
@@ -73,15 +79,7 @@ export class UpstreamClient {
     async post(url: URL, payload: string, options: PostOptions): Promise<UpstreamResult> {
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(TIMEOUT), this.settings.timeoutMs);
-        const clientSignal = options.signal;
-        const onClientGone = (): void => controller.abort(CLIENT_GONE);
-        if (clientSignal !== undefined) {
-            if (clientSignal.aborted) {
-                controller.abort(CLIENT_GONE);
-            } else {
-                clientSignal.addEventListener("abort", onClientGone, { once: true });
-            }
-        }
+        const stopWatching = options.watchClient?.(() => controller.abort(CLIENT_GONE));
         const signal = controller.signal;
         let acquired = false;
         try {
@@ -107,7 +105,7 @@ export class UpstreamClient {
             return this.failed(signal, error, url, options.endpointId);
         } finally {
             clearTimeout(timer);
-            clientSignal?.removeEventListener("abort", onClientGone);
+            stopWatching?.();
             if (acquired) {
                 this.limiter.release(options.endpointId);
             }

@@ -8,43 +8,36 @@
  * path costs beyond this is ours, not Node's or the Redis round trip's. (The bare
  * ceiling (c) needs no Redis at all, so b/c also charges the round trip to the gateway.)
  *
- * IMAGE_DIR is the staged build; CEILING_BODIES.hit the answer (as for the ceiling);
- * the rest is the app's environment contract. GET answers {"status":"ok"}.
+ * IMAGE_DIR is the staged build; CEILING_ANSWERS the production server's answers (as
+ * for the ceiling): its hit answer, body and headers, on POST, its health answer on GET;
+ * the rest is the app's environment contract.
  */
 import http from "node:http";
 import type * as CacheModule from "../../app/lib/shared-cache";
-import { buildConfig, buildModule, required } from "./ceiling-support";
+import { buildConfig, buildModule, type CeilingAnswer, readCeilingAnswers, required } from "./ceiling-support";
 
 const imageDir = required("cache-ceiling", "IMAGE_DIR");
-const bodies: unknown = JSON.parse(required("cache-ceiling", "CEILING_BODIES"));
-const hitBody = typeof bodies === "object" && bodies !== null && typeof Reflect.get(bodies, "hit") === "string" ? String(Reflect.get(bodies, "hit")) : "{}";
+const answers = readCeilingAnswers(required("cache-ceiling", "CEILING_ANSWERS"));
 const config = buildConfig(imageDir);
 const sharedCache = buildModule<typeof CacheModule>(imageDir, "shared-cache");
 const cache = new sharedCache.SharedCache(config.redis);
 const KEY = `wf:bench:cache-ceiling:${process.pid}`;
-const instanceId = process.env.INSTANCE_ID ?? "cache-ceiling";
-
-function answer(res: http.ServerResponse, status: number, body: string, cacheStatus: string): void {
-    res.writeHead(status, {
-        "content-type": "application/json; charset=utf-8",
-        "content-length": Buffer.byteLength(body),
-        "x-instance-id": instanceId,
-        "x-cache": cacheStatus,
-    });
+function answer(res: http.ServerResponse, status: number, { body, headers }: CeilingAnswer): void {
+    res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(body)) });
     res.end(body);
 }
 
 const server = http.createServer((req, res) => {
     if (req.method === "GET") {
         req.resume();
-        answer(res, 200, '{"status":"ok"}', "BYPASS");
+        answer(res, 200, answers.health);
         return;
     }
     req.resume();
     req.on("end", () => {
         cache.getMany([KEY]).then(
-            (values) => answer(res, values?.[0] === undefined || values[0] === null ? 503 : 200, hitBody, "HIT"),
-            () => answer(res, 500, "{}", "BYPASS"),
+            (values) => answer(res, values?.[0] === undefined || values[0] === null ? 503 : 200, answers.hit),
+            () => answer(res, 500, { body: "{}", headers: answers.hit.headers }),
         );
     });
 });

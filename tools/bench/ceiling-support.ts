@@ -1,7 +1,9 @@
 /**
- * What the round-trip ceilings (proxy-ceiling, cache-ceiling) share: required variables
- * and the staged build's own config reader, so each ceiling runs with the gateway's
- * settings read from the same environment. Staged beside them as plain JavaScript.
+ * What the ceilings share: the answers they replay (the production server's own, body and
+ * headers, per path), and for the round-trip ceilings (proxy-ceiling, cache-ceiling)
+ * required variables and the staged build's own config reader, so each runs with the
+ * gateway's settings read from the same environment. Staged beside them as plain
+ * JavaScript.
  */
 import path from "node:path";
 import type * as EnvModule from "../../app/lib/env";
@@ -29,4 +31,55 @@ export function buildConfig(imageDir: string): EnvModule.AppConfig {
         process.exit(2);
     }
     return config.config;
+}
+
+export type CeilingPath = "hit" | "miss" | "health";
+
+/** What the production server answered on one path, as a ceiling sends it again. */
+export interface CeilingAnswer {
+    readonly body: string;
+    /** Its headers, minus those node:http writes for every message itself (REWRITTEN_PER_MESSAGE). */
+    readonly headers: Readonly<Record<string, string>>;
+}
+
+export type CeilingAnswers = Readonly<Record<CeilingPath, CeilingAnswer>>;
+
+/** node:http writes these for every message (content-length from the body, date, keep-alive): never replayed. */
+const REWRITTEN_PER_MESSAGE: ReadonlySet<string> = new Set(["content-length", "transfer-encoding", "date", "connection", "keep-alive"]);
+
+/** A received answer's headers as a ceiling replays them: lower-case names, repeated values joined. */
+export function replayableHeaders(headers: Readonly<Record<string, string | readonly string[] | undefined>>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+        const key = name.toLowerCase();
+        if (value !== undefined && !REWRITTEN_PER_MESSAGE.has(key)) {
+            out[key] = typeof value === "string" ? value : value.join(", ");
+        }
+    }
+    return out;
+}
+
+/** Answers for a ceiling started by hand (no CEILING_ANSWERS): a plain JSON body, a JSON content type. */
+export const PLACEHOLDER_ANSWERS: CeilingAnswers = {
+    hit: { body: "{}", headers: { "content-type": "application/json" } },
+    miss: { body: "{}", headers: { "content-type": "application/json" } },
+    health: { body: '{"status":"ok"}', headers: { "content-type": "application/json" } },
+};
+
+/** CEILING_ANSWERS as tools/bench/targets.ts writes it; PLACEHOLDER_ANSWERS when unset. Throws naming what is malformed. */
+export function readCeilingAnswers(raw: string | undefined): CeilingAnswers {
+    if (raw === undefined || raw === "") {
+        return PLACEHOLDER_ANSWERS;
+    }
+    const parsed: unknown = JSON.parse(raw);
+    const answer = (path: CeilingPath): CeilingAnswer => {
+        const value: unknown = typeof parsed === "object" && parsed !== null ? Reflect.get(parsed, path) : undefined;
+        const body: unknown = typeof value === "object" && value !== null ? Reflect.get(value, "body") : undefined;
+        const headers: unknown = typeof value === "object" && value !== null ? Reflect.get(value, "headers") : undefined;
+        if (typeof body !== "string" || typeof headers !== "object" || headers === null || !Object.values(headers).every((v) => typeof v === "string")) {
+            throw new Error(`CEILING_ANSWERS.${path} must be {"body": string, "headers": {name: string}}`);
+        }
+        return { body, headers: replayableHeaders(Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]))) };
+    };
+    return { hit: answer("hit"), miss: answer("miss"), health: answer("health") };
 }

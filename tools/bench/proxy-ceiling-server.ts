@@ -7,33 +7,30 @@
  * whatever the gateway's miss path costs beyond this is ours, not Node's or the
  * upstream round trip's.
  *
- * IMAGE_DIR is the staged build; UPSTREAM_URL the upstream; the rest is the app's
- * environment contract. GET answers {"status":"ok"}.
+ * IMAGE_DIR is the staged build; UPSTREAM_URL the upstream; CEILING_ANSWERS the
+ * production server's answers (as for the ceiling): its miss headers go on every answer,
+ * its health answer on GET; the rest is the app's environment contract.
  */
 import http from "node:http";
 import type * as UpstreamModule from "../../app/lib/upstream";
-import { buildConfig, buildModule, required } from "./ceiling-support";
+import { buildConfig, buildModule, readCeilingAnswers, required } from "./ceiling-support";
 
 const imageDir = required("proxy-ceiling", "IMAGE_DIR");
 const upstreamUrl = new URL(required("proxy-ceiling", "UPSTREAM_URL"));
 const config = buildConfig(imageDir);
 const upstream = buildModule<typeof UpstreamModule>(imageDir, "upstream");
 const client = new upstream.UpstreamClient(config.upstream);
-const instanceId = process.env.INSTANCE_ID ?? "proxy-ceiling";
+const answers = readCeilingAnswers(process.env.CEILING_ANSWERS);
 
-function answer(res: http.ServerResponse, status: number, body: string): void {
-    res.writeHead(status, {
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(body),
-        "x-instance-id": instanceId,
-    });
+function answer(res: http.ServerResponse, status: number, body: string, headers = answers.miss.headers): void {
+    res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(body)) });
     res.end(body);
 }
 
 const server = http.createServer((req, res) => {
     if (req.method === "GET") {
         req.resume();
-        answer(res, 200, '{"status":"ok"}');
+        answer(res, 200, answers.health.body, answers.health.headers);
         return;
     }
     const chunks: Buffer[] = [];

@@ -20,6 +20,7 @@
  * Prints medians, the b/a and b/c ratios and memory; writes JSON and Markdown to .tmp/bench/.
  */
 import { spawnSync } from "node:child_process";
+import type http from "node:http";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -28,6 +29,7 @@ import { runLoad } from "../loadtest/run";
 import { summarize } from "../loadtest/stats";
 import { benchPaths, BenchPath, BENCH_CACHE_TTLS, HIT_BODY, missBody, PATH_IDS, PathId, writeLuaScripts } from "./paths";
 import { canPin, httpRequest, LOAD_CPU, pauseGroup, pinSelf, resumeGroup, RssSampler, Started, stop, treeCpuMs, treeRssBytes, waitForOk } from "./proc";
+import { type CeilingAnswer, type CeilingAnswers, PLACEHOLDER_ANSWERS, replayableHeaders } from "./ceiling-support";
 import { BenchResult, CellResult, markdown, medians, RunFigures } from "./report";
 import { startServices } from "./services";
 import { BASELINE_IMAGE, ensureBuild, measuresPath, ROOT, stageDevApp, stageImage, startTarget, TARGET_IDS, TargetId, TARGETS } from "./targets";
@@ -161,29 +163,32 @@ async function main(): Promise<void> {
         const allPaths = benchPaths(services.endpointId);
         const paths = allPaths.filter((p) => options.paths.includes(p.id));
         const portOf = (t: TargetId): number => BASE_PORT + TARGET_IDS.indexOf(t);
-        const ctxFor = (ceilingBodies: { hit: string; miss: string; health: string }) => ({ env, workDir, ceilingBodies, upstreamUrl: services.upstreamUrl });
+        const ctxFor = (ceilingAnswers: CeilingAnswers) => ({ env, workDir, ceilingAnswers, upstreamUrl: services.upstreamUrl });
 
-        // The production server first: it creates the schema, and the ceiling answers with its bodies.
-        const placeholder = { hit: "{}", miss: "{}", health: "{}" };
-        const prodStarted = startTarget("prod", { ...ctxFor(placeholder), port: portOf("prod") });
+        // The production server first: it creates the schema, and the ceilings answer with its answers.
+        const prodStarted = startTarget("prod", { ...ctxFor(PLACEHOLDER_ANSWERS), port: portOf("prod") });
         servers.set("prod", { started: prodStarted, base: `http://127.0.0.1:${portOf("prod")}` });
         await waitForOk(`http://127.0.0.1:${portOf("prod")}/api/ready`, prodStarted, 60_000);
         const prodBase = `http://127.0.0.1:${portOf("prod")}`;
-        const bodies = {
-            hit: (await checkedAnswer(prodBase, pathOf(allPaths, "hit"), HIT_BODY)).body,
-            miss: (await checkedAnswer(prodBase, pathOf(allPaths, "miss"), missBody("00000000", 0))).body,
-            health: (await checkedAnswer(prodBase, pathOf(allPaths, "health"), undefined)).body,
+        const replay = (res: { body: string; headers: http.IncomingHttpHeaders }): CeilingAnswer => ({ body: res.body, headers: replayableHeaders(res.headers) });
+        const answers: CeilingAnswers = {
+            hit: replay(await checkedAnswer(prodBase, pathOf(allPaths, "hit"), HIT_BODY)),
+            miss: replay(await checkedAnswer(prodBase, pathOf(allPaths, "miss"), missBody("00000000", 0))),
+            health: replay(await checkedAnswer(prodBase, pathOf(allPaths, "health"), undefined)),
         };
 
         for (const t of options.targets.filter((id) => id !== "prod")) {
-            const started = startTarget(t, { ...ctxFor(bodies), port: portOf(t) });
+            const started = startTarget(t, { ...ctxFor(answers), port: portOf(t) });
             servers.set(t, { started, base: `http://127.0.0.1:${portOf(t)}` });
         }
         for (const [t, s] of servers) {
             // next dev compiles each route on its first request: allow it minutes, not seconds.
             await waitForOk(`${s.base}/api/health`, s.started, t === "dev" ? 180_000 : 60_000);
             for (const p of paths.filter((q) => measuresPath(t, q.id))) {
-                await checkedAnswer(s.base, p, p.body("00000001", 0));
+                const res = await checkedAnswer(s.base, p, p.body("00000001", 0));
+                if (CEILINGS.has(t)) {
+                    sameHeaders(t, p.id, replayableHeaders(res.headers), answers[p.id].headers);
+                }
             }
             say(`bench: ${TARGETS[t].letter} ${TARGETS[t].label} up (pid ${s.started.pid})`);
         }
@@ -311,13 +316,25 @@ function luaOf(files: Map<PathId, string>, id: PathId): string {
  * One request that must succeed before anything is measured: a benchmark of a path
  * that answers errors measures the error path. Also warms `next dev`'s compiler.
  */
-async function checkedAnswer(base: string, p: BenchPath, body: string | undefined): Promise<{ status: number; body: string }> {
+async function checkedAnswer(base: string, p: BenchPath, body: string | undefined): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
     const target = `${base}${p.urlPath}`;
     const res = await httpRequest(target, p.method, body, 180_000);
     if (res.status !== 200 || /"error"\s*:/.test(res.body)) {
         throw new Error(`${p.id} at ${target} answered ${res.status}: ${res.body.slice(0, 300)}`);
     }
     return res;
+}
+
+/** The servers that replay the production server's answers (tools/bench/ceiling-support.ts). */
+const CEILINGS: ReadonlySet<TargetId> = new Set(["ceiling", "proxy-ceiling", "cache-ceiling"]);
+
+/** A ceiling must put the production server's headers on the wire, or b/c compares different answers. */
+function sameHeaders(t: TargetId, p: PathId, got: Readonly<Record<string, string>>, want: Readonly<Record<string, string>>): void {
+    const names = [...new Set([...Object.keys(got), ...Object.keys(want)])].sort();
+    const differ = names.filter((n) => got[n] !== want[n]);
+    if (differ.length > 0) {
+        throw new Error(`${TARGETS[t].label} answers ${p} with other headers than the production server: ${differ.map((n) => `${n}: ${got[n]} ≠ ${want[n]}`).join("; ")}`);
+    }
 }
 
 function pathOf(paths: readonly BenchPath[], id: PathId): BenchPath {

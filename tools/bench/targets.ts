@@ -27,6 +27,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
+import type { CeilingAnswers } from "./ceiling-support";
 import { SERVER_CPU, startPinned, Started } from "./proc";
 
 export type TargetId = "dev" | "prod" | "prod-quiet" | "prod-redis" | "prod-next" | "prod-base" | "ceiling" | "proxy-ceiling" | "cache-ceiling";
@@ -127,8 +128,8 @@ export interface StartContext {
     /** Database, Redis and app settings shared by every app server. */
     readonly env: NodeJS.ProcessEnv;
     readonly workDir: string;
-    /** Bodies the ceiling answers with, captured from the production server. */
-    readonly ceilingBodies: { readonly hit: string; readonly miss: string; readonly health: string };
+    /** What the ceilings answer with: the production server's answers (body and headers) per path. */
+    readonly ceilingAnswers: CeilingAnswers;
     /** The upstream stub's URL, for the proxy ceiling. */
     readonly upstreamUrl: string;
 }
@@ -176,19 +177,19 @@ export function startTarget(id: TargetId, ctx: StartContext): Started {
         case "ceiling":
             return startPinned(SERVER_CPU, process.execPath, [stageCeiling(ctx.workDir)], {
                 cwd: ctx.workDir,
-                env: { ...env, CEILING_BODIES: JSON.stringify(ctx.ceilingBodies) },
+                env: { ...env, CEILING_ANSWERS: JSON.stringify(ctx.ceilingAnswers) },
                 logFile,
             });
         case "proxy-ceiling":
             return startPinned(SERVER_CPU, process.execPath, [stageCeiling(ctx.workDir, "proxy-ceiling-server")], {
                 cwd: ctx.workDir,
-                env: { ...env, IMAGE_DIR: path.join(ctx.workDir, "image"), UPSTREAM_URL: ctx.upstreamUrl },
+                env: { ...env, IMAGE_DIR: path.join(ctx.workDir, "image"), UPSTREAM_URL: ctx.upstreamUrl, CEILING_ANSWERS: JSON.stringify(ctx.ceilingAnswers) },
                 logFile,
             });
         case "cache-ceiling":
             return startPinned(SERVER_CPU, process.execPath, [stageCeiling(ctx.workDir, "cache-ceiling-server")], {
                 cwd: ctx.workDir,
-                env: { ...env, IMAGE_DIR: path.join(ctx.workDir, "image"), CEILING_BODIES: JSON.stringify(ctx.ceilingBodies) },
+                env: { ...env, IMAGE_DIR: path.join(ctx.workDir, "image"), CEILING_ANSWERS: JSON.stringify(ctx.ceilingAnswers) },
                 logFile,
             });
     }

@@ -1,6 +1,10 @@
-/** tools/bench/report.ts: the paired (per-round) ratios the benchmark prints beside the ratios of medians. */
+/**
+ * The benchmark's pure parts: the paired (per-round) ratios it prints beside the ratios of
+ * medians (tools/bench/report.ts), and the answers the ceilings replay (ceiling-support.ts).
+ */
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { PLACEHOLDER_ANSWERS, readCeilingAnswers, replayableHeaders } from "../../tools/bench/ceiling-support";
 import { type BenchResult, type CellResult, median, pairedRatio, type RunFigures } from "../../tools/bench/report";
 import type { TargetId } from "../../tools/bench/targets";
 
@@ -56,5 +60,44 @@ describe("bench report: paired per-round ratios", () => {
                 assert.equal(pairedRatio(r, "hit", "ceiling", "cpu"), median(rounds.map((i) => b[i][1] / a[i][1])));
             }),
         );
+    });
+});
+
+describe("bench ceilings: the production server's answers, replayed", () => {
+    const received = {
+        "content-type": "application/json; charset=utf-8",
+        "x-cache": "HIT",
+        "x-request-id": "4b1e…",
+        date: "Sun, 29 Nov 2026 13:00:00 GMT",
+        connection: "keep-alive",
+        "keep-alive": "timeout=65",
+        "content-length": "40",
+        "transfer-encoding": "chunked",
+        vary: ["Accept-Encoding", "Origin"],
+        "x-absent": undefined,
+    };
+
+    it("keeps the answer's own headers and drops those node:http writes per message", () => {
+        assert.deepEqual(replayableHeaders(received), {
+            "content-type": "application/json; charset=utf-8",
+            "x-cache": "HIT",
+            "x-request-id": "4b1e…",
+            vary: "Accept-Encoding, Origin",
+        });
+        assert.deepEqual(replayableHeaders({ Date: "x", "X-Cache": "MISS" }), { "x-cache": "MISS" });
+    });
+
+    it("reads CEILING_ANSWERS back as written, placeholders when unset, and names a malformed path", () => {
+        const answers = {
+            hit: { body: '{"result":"0x1"}', headers: replayableHeaders(received) },
+            miss: { body: "{}", headers: { "x-cache": "MISS" } },
+            health: { body: '{"status":"ok"}', headers: {} },
+        };
+        assert.deepEqual(readCeilingAnswers(JSON.stringify(answers)), answers);
+        assert.equal(readCeilingAnswers(undefined), PLACEHOLDER_ANSWERS);
+        assert.equal(readCeilingAnswers(""), PLACEHOLDER_ANSWERS);
+        assert.throws(() => readCeilingAnswers(JSON.stringify({ ...answers, miss: { body: "{}" } })), /CEILING_ANSWERS\.miss must be/);
+        assert.throws(() => readCeilingAnswers(JSON.stringify({ ...answers, health: { body: "{}", headers: { n: 1 } } })), /CEILING_ANSWERS\.health must be/);
+        assert.throws(() => readCeilingAnswers(JSON.stringify({ hit: answers.hit })), /CEILING_ANSWERS\.miss must be/);
     });
 });

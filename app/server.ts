@@ -27,7 +27,6 @@ import path from "node:path";
 import next from "next";
 import type { NextConfig } from "next";
 import { type ApiHeaders, type ApiRequest, type ApiResponse, apiHeaders, newTrace, NOT_WATCHING, type RequestTrace } from "./lib/api";
-import type { WatchClient } from "./lib/upstream";
 import { maybeGzip } from "./lib/compress";
 import { type AppConfig, formatProblems, readConfig } from "./lib/env";
 import { cameOverHttps, HSTS_HEADER, HSTS_VALUE } from "./lib/hsts";
@@ -35,6 +34,7 @@ import { errorMessage, log } from "./lib/log";
 import { type RequestIds, requestIds } from "./lib/request-id";
 import { API_ROUTES, REQUEST_ID_HEADER, runRoute } from "./lib/routes";
 import { createRuntime, type Runtime } from "./lib/runtime";
+import type { WatchClient } from "./lib/upstream";
 
 const APP_DIR = __dirname;
 

@@ -46,7 +46,7 @@ function isWhitespace(c: number): boolean {
     return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
-/** The key text `"id"`, the one key the scanner looks for; escaped spellings are decoded first. */
+/** The key text `"id"`, the one key the scanner looks for (an escaped spelling is decoded by isIdKey). */
 const ID_KEY = '"id"';
 
 class Scanner {

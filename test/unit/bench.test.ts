@@ -99,5 +99,6 @@ describe("bench ceilings: the production server's answers, replayed", () => {
         assert.throws(() => readCeilingAnswers(JSON.stringify({ ...answers, miss: { body: "{}" } })), /CEILING_ANSWERS\.miss must be/);
         assert.throws(() => readCeilingAnswers(JSON.stringify({ ...answers, health: { body: "{}", headers: { n: 1 } } })), /CEILING_ANSWERS\.health must be/);
         assert.throws(() => readCeilingAnswers(JSON.stringify({ hit: answers.hit })), /CEILING_ANSWERS\.miss must be/);
+        assert.throws(() => readCeilingAnswers("{hit:"), /CEILING_ANSWERS must be JSON/);
     });
 });

@@ -14,14 +14,15 @@
  */
 import http from "node:http";
 import type * as CacheModule from "../../app/lib/shared-cache";
-import { buildConfig, buildModule, type CeilingAnswer, readCeilingAnswers, required } from "./ceiling-support";
+import { buildConfig, buildModule, type CeilingAnswer, ceilingAnswersFromEnv, required } from "./ceiling-support";
 
 const imageDir = required("cache-ceiling", "IMAGE_DIR");
-const answers = readCeilingAnswers(required("cache-ceiling", "CEILING_ANSWERS"));
+const answers = ceilingAnswersFromEnv("cache-ceiling");
 const config = buildConfig(imageDir);
 const sharedCache = buildModule<typeof CacheModule>(imageDir, "shared-cache");
 const cache = new sharedCache.SharedCache(config.redis);
 const KEY = `wf:bench:cache-ceiling:${process.pid}`;
+
 function answer(res: http.ServerResponse, status: number, { body, headers }: CeilingAnswer): void {
     res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(body)) });
     res.end(body);

@@ -10,11 +10,11 @@
  * so both put the same bytes on the wire.
  */
 import http from "node:http";
-import { type CeilingAnswer, readCeilingAnswers } from "./ceiling-support";
+import { type CeilingAnswer, ceilingAnswersFromEnv } from "./ceiling-support";
 
 const port = Number(process.env.PORT ?? "4000");
 const hostname = process.env.HOSTNAME ?? "127.0.0.1";
-const answers = readCeilingAnswers(process.env.CEILING_ANSWERS);
+const answers = ceilingAnswersFromEnv("ceiling");
 const MISS_MARKER = Buffer.from("eth_getBalance");
 
 function answer(res: http.ServerResponse, { body, headers }: CeilingAnswer): void {

@@ -71,7 +71,12 @@ export function readCeilingAnswers(raw: string | undefined): CeilingAnswers {
     if (raw === undefined || raw === "") {
         return PLACEHOLDER_ANSWERS;
     }
-    const parsed: unknown = JSON.parse(raw);
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(raw);
+    } catch {
+        throw new Error("CEILING_ANSWERS must be JSON: {hit, miss, health}, each {body, headers}");
+    }
     const answer = (path: CeilingPath): CeilingAnswer => {
         const value: unknown = typeof parsed === "object" && parsed !== null ? Reflect.get(parsed, path) : undefined;
         const body: unknown = typeof value === "object" && value !== null ? Reflect.get(value, "body") : undefined;
@@ -82,4 +87,14 @@ export function readCeilingAnswers(raw: string | undefined): CeilingAnswers {
         return { body, headers: replayableHeaders(Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]))) };
     };
     return { hit: answer("hit"), miss: answer("miss"), health: answer("health") };
+}
+
+/** CEILING_ANSWERS from this process's environment; exits 2 naming what is malformed. */
+export function ceilingAnswersFromEnv(who: string): CeilingAnswers {
+    try {
+        return readCeilingAnswers(process.env.CEILING_ANSWERS);
+    } catch (error) {
+        process.stderr.write(`${who}: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(2);
+    }
 }

@@ -13,14 +13,14 @@
  */
 import http from "node:http";
 import type * as UpstreamModule from "../../app/lib/upstream";
-import { buildConfig, buildModule, readCeilingAnswers, required } from "./ceiling-support";
+import { buildConfig, buildModule, ceilingAnswersFromEnv, required } from "./ceiling-support";
 
 const imageDir = required("proxy-ceiling", "IMAGE_DIR");
 const upstreamUrl = new URL(required("proxy-ceiling", "UPSTREAM_URL"));
 const config = buildConfig(imageDir);
 const upstream = buildModule<typeof UpstreamModule>(imageDir, "upstream");
 const client = new upstream.UpstreamClient(config.upstream);
-const answers = readCeilingAnswers(process.env.CEILING_ANSWERS);
+const answers = ceilingAnswersFromEnv("proxy-ceiling");
 
 function answer(res: http.ServerResponse, status: number, body: string, headers = answers.miss.headers): void {
     res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(body)) });

@@ -72,6 +72,24 @@ describe("rpc-ids: the client's id text, exactly", () => {
         );
     });
 
+    it("compares a key without an escape as text: only a key with a backslash is handed to JSON.parse", () => {
+        const parse = JSON.parse;
+        const parsed: string[] = [];
+        JSON.parse = (text: string, reviver?: Parameters<typeof JSON.parse>[1]): unknown => {
+            parsed.push(text);
+            return parse(text, reviver);
+        };
+        try {
+            assert.deepEqual(rawIds('{"jsonrpc":"2.0","method":"eth_call","params":[{"to":"0x1"},"latest"],"id":7}'), { kind: "single", id: "7" });
+            assert.deepEqual(rawIds('[{"jsonrpc":"2.0","id":1},{"method":"a\\"b","ix":[]}]'), { kind: "batch", ids: ["1", undefined] });
+            assert.deepEqual(parsed, []);
+            assert.deepEqual(rawIds('{"jsonrpc":"2.0","\\u0069d":3}'), { kind: "single", id: "3" });
+            assert.deepEqual(parsed, ['"\\u0069d"']);
+        } finally {
+            JSON.parse = parse;
+        }
+    });
+
     it("a body that is no object has no id; a batch's non-objects have none either", () => {
         for (const text of ["5", "null", ' "id" ', "true", "\r\n-1.5e3"]) {
             assert.deepEqual(rawIds(text), { kind: "single", id: undefined }, text);

@@ -261,4 +261,16 @@ describe("gzip negotiation", () => {
         const small = await maybeGzip(jsonResponse(200, '{"jsonrpc":"2.0","id":1,"result":"0x1"}', "i", "MISS"), "gzip");
         assert.equal(small.headers["content-encoding"], undefined);
     });
+
+    it("answers that are not compressed come back as they are, synchronously (no promise on the hot path)", () => {
+        const small = jsonResponse(200, '{"jsonrpc":"2.0","id":1,"result":"0x1"}', "i", "HIT");
+        const empty = jsonResponse(204, "", "i", "BYPASS");
+        const encoded = jsonResponse(200, "x".repeat(GZIP_MIN_BYTES), "i", "MISS", { "content-encoding": "br" });
+        for (const out of [small, empty, encoded]) {
+            assert.equal(maybeGzip(out, "gzip"), out);
+        }
+        const large = jsonResponse(200, "x".repeat(GZIP_MIN_BYTES), "i", "MISS");
+        assert.ok(!(maybeGzip(large, undefined) instanceof Promise), "a large answer the client cannot take gzipped is not compressed");
+        assert.ok(maybeGzip(large, "gzip") instanceof Promise);
+    });
 });

@@ -19,19 +19,36 @@ export interface BackendBehaviour {
 }
 
 /**
- * A stall that starts when the first request reaches any backend sharing it and lasts
- * `ms` from then: whatever the machine's load, every answer is held at least until
- * `ms` after the first request arrived (timers never fire early).
+ * A stall that starts when the first request reaches any backend sharing it and holds
+ * every answer until it is over. It records when it started and ended (performance.now,
+ * the clock the load generator measures with), so a test can state its bounds in terms of
+ * what happened rather than of how fast the machine was; it lasts at least `ms` (a timer
+ * may fire up to a millisecond early, so it waits again until `ms` have really passed).
  */
 export class Stall {
     private ends: Promise<void> | undefined;
+    private startedAt = Number.NaN;
+    private endedAt = Number.NaN;
 
     constructor(readonly ms: number) {}
 
     /** Starts the stall on the first call; resolves when it is over. */
     over(): Promise<void> {
-        this.ends ??= new Promise((resolve) => setTimeout(resolve, this.ms));
+        this.ends ??= this.hold();
         return this.ends;
+    }
+
+    /** How long the stall held answers, ms (NaN until it is over); at least `ms`. */
+    get heldMs(): number {
+        return this.endedAt - this.startedAt;
+    }
+
+    private async hold(): Promise<void> {
+        this.startedAt = performance.now();
+        for (let left = this.ms; left > 0; left = this.startedAt + this.ms - performance.now()) {
+            await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+        }
+        this.endedAt = performance.now();
     }
 }
 

@@ -84,6 +84,11 @@ export interface ApiResponse {
 
 export const JSON_TYPE = "application/json; charset=utf-8";
 
+/** The body's size on the wire, bytes. */
+export function bodyBytes(body: ApiResponse["body"]): number {
+    return typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+}
+
 export function jsonResponse(
     status: number,
     body: string,

@@ -6,7 +6,7 @@
  */
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import type { ApiResponse } from "./api";
+import { type ApiResponse, bodyBytes } from "./api";
 
 /** Below this many bytes an answer goes out uncompressed. */
 export const GZIP_MIN_BYTES = 1024;
@@ -45,8 +45,7 @@ export function maybeGzip(out: ApiResponse, acceptEncoding: string | undefined):
     if (out.status === 204 || out.headers["content-encoding"] !== undefined) {
         return out;
     }
-    const size = typeof out.body === "string" ? Buffer.byteLength(out.body) : out.body.byteLength;
-    if (size < GZIP_MIN_BYTES) {
+    if (bodyBytes(out.body) < GZIP_MIN_BYTES) {
         return out;
     }
     const vary = out.headers.vary === undefined ? "Accept-Encoding" : `${out.headers.vary}, Accept-Encoding`;

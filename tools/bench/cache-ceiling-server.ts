@@ -14,7 +14,7 @@
  */
 import http from "node:http";
 import type * as CacheModule from "../../app/lib/shared-cache";
-import { buildConfig, buildModule, type CeilingAnswer, ceilingAnswersFromEnv, required } from "./ceiling-support";
+import { buildConfig, buildModule, ceilingAnswersFromEnv, required, sendAnswer } from "./ceiling-support";
 
 const imageDir = required("cache-ceiling", "IMAGE_DIR");
 const answers = ceilingAnswersFromEnv("cache-ceiling");
@@ -23,22 +23,17 @@ const sharedCache = buildModule<typeof CacheModule>(imageDir, "shared-cache");
 const cache = new sharedCache.SharedCache(config.redis);
 const KEY = `wf:bench:cache-ceiling:${process.pid}`;
 
-function answer(res: http.ServerResponse, status: number, { body, headers }: CeilingAnswer): void {
-    res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(body)) });
-    res.end(body);
-}
-
 const server = http.createServer((req, res) => {
     if (req.method === "GET") {
         req.resume();
-        answer(res, 200, answers.health);
+        sendAnswer(res, 200, answers.health);
         return;
     }
     req.resume();
     req.on("end", () => {
         cache.getMany([KEY]).then(
-            (values) => answer(res, values?.[0] === undefined || values[0] === null ? 503 : 200, answers.hit),
-            () => answer(res, 500, { body: "{}", headers: answers.hit.headers }),
+            (values) => sendAnswer(res, values?.[0] === undefined || values[0] === null ? 503 : 200, answers.hit),
+            () => sendAnswer(res, 500, { body: "{}", headers: answers.hit.headers }),
         );
     });
 });

@@ -10,27 +10,22 @@
  * so both put the same bytes on the wire.
  */
 import http from "node:http";
-import { type CeilingAnswer, ceilingAnswersFromEnv } from "./ceiling-support";
+import { ceilingAnswersFromEnv, sendAnswer } from "./ceiling-support";
 
 const port = Number(process.env.PORT ?? "4000");
 const hostname = process.env.HOSTNAME ?? "127.0.0.1";
 const answers = ceilingAnswersFromEnv("ceiling");
 const MISS_MARKER = Buffer.from("eth_getBalance");
 
-function answer(res: http.ServerResponse, { body, headers }: CeilingAnswer): void {
-    res.writeHead(200, { ...headers, "content-length": String(Buffer.byteLength(body)) });
-    res.end(body);
-}
-
 const server = http.createServer((req, res) => {
     if (req.method === "GET") {
         req.resume();
-        answer(res, answers.health);
+        sendAnswer(res, 200, answers.health);
         return;
     }
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => answer(res, Buffer.concat(chunks).includes(MISS_MARKER) ? answers.miss : answers.hit));
+    req.on("end", () => sendAnswer(res, 200, Buffer.concat(chunks).includes(MISS_MARKER) ? answers.miss : answers.hit));
 });
 // Same keep-alive as the app's server, so neither side closes connections mid-run.
 server.keepAliveTimeout = 65_000;

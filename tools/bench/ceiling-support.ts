@@ -5,6 +5,7 @@
  * gateway's settings read from the same environment. Staged beside them as plain
  * JavaScript.
  */
+import type http from "node:http";
 import path from "node:path";
 import type * as EnvModule from "../../app/lib/env";
 
@@ -43,6 +44,12 @@ export interface CeilingAnswer {
 }
 
 export type CeilingAnswers = Readonly<Record<CeilingPath, CeilingAnswer>>;
+
+/** Writes `answer` with `status`: its headers, and the body's length (node:http would frame it chunked otherwise). */
+export function sendAnswer(res: http.ServerResponse, status: number, { body, headers }: CeilingAnswer): void {
+    res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(body)) });
+    res.end(body);
+}
 
 /** node:http writes these for every message (content-length from the body, date, keep-alive): never replayed. */
 const REWRITTEN_PER_MESSAGE: ReadonlySet<string> = new Set(["content-length", "transfer-encoding", "date", "connection", "keep-alive"]);

@@ -13,7 +13,7 @@
  */
 import http from "node:http";
 import type * as UpstreamModule from "../../app/lib/upstream";
-import { buildConfig, buildModule, ceilingAnswersFromEnv, required } from "./ceiling-support";
+import { buildConfig, buildModule, ceilingAnswersFromEnv, required, sendAnswer } from "./ceiling-support";
 
 const imageDir = required("proxy-ceiling", "IMAGE_DIR");
 const upstreamUrl = new URL(required("proxy-ceiling", "UPSTREAM_URL"));
@@ -22,15 +22,15 @@ const upstream = buildModule<typeof UpstreamModule>(imageDir, "upstream");
 const client = new upstream.UpstreamClient(config.upstream);
 const answers = ceilingAnswersFromEnv("proxy-ceiling");
 
-function answer(res: http.ServerResponse, status: number, body: string, headers = answers.miss.headers): void {
-    res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(body)) });
-    res.end(body);
+/** The upstream's JSON (or an error) under the production server's miss headers. */
+function answer(res: http.ServerResponse, status: number, body: string): void {
+    sendAnswer(res, status, { body, headers: answers.miss.headers });
 }
 
 const server = http.createServer((req, res) => {
     if (req.method === "GET") {
         req.resume();
-        answer(res, 200, answers.health.body, answers.health.headers);
+        sendAnswer(res, 200, answers.health);
         return;
     }
     const chunks: Buffer[] = [];

@@ -84,10 +84,10 @@ export function medians(runs: readonly RunFigures[]): MedianFigures {
 
 /**
  * The gateway's efficiency against another server on one path, by CPU time per request
- * at fixed concurrency: the other's µs ÷ the gateway's (1 = as cheap, 0.5 = twice the
- * CPU). Unlike req/s, barely moved by other processes sharing the core.
+ * at fixed concurrency: `other`'s µs ÷ those of `of` (the production server unless
+ * named; 1 = as cheap, 0.5 = twice the CPU). Unlike req/s, barely moved by other
+ * processes sharing the core.
  */
-/** CPU µs per request of `other` ÷ that of `of` (the production server unless named). */
 export function cpuRatio(result: BenchResult, path: PathId, other: TargetId, of: TargetId = "prod"): number {
     const us = (t: TargetId): number => {
         const c = cell(result, t, path);

@@ -26,7 +26,7 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import type { NextConfig } from "next";
-import { type ApiHeaders, type ApiRequest, type ApiResponse, apiHeaders, bodyBytes, newTrace, NOT_WATCHING, type RequestTrace } from "./lib/api";
+import { type ApiHeaders, type ApiRequest, type ApiResponse, apiHeaders, bodyBytes, mergeHeaders, newTrace, NOT_WATCHING, type RequestTrace } from "./lib/api";
 import { maybeGzip } from "./lib/compress";
 import { type AppConfig, formatProblems, readConfig } from "./lib/env";
 import { cameOverHttps, HSTS_HEADER, HSTS_VALUE } from "./lib/hsts";
@@ -211,7 +211,7 @@ async function serveApi(
     // The answer is whole before its head is written: send its length. Without it node
     // frames every answer as chunked (the head goes out before end() sees the body),
     // which is more bytes on the wire and more work per answer.
-    res.writeHead(out.status, { ...out.headers, "content-length": String(bodyBytes(out.body)) });
+    res.writeHead(out.status, mergeHeaders(out.headers, { "content-length": String(bodyBytes(out.body)) }));
     res.end(out.body);
 }
 

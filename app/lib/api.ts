@@ -84,6 +84,20 @@ export interface ApiResponse {
 
 export const JSON_TYPE = "application/json; charset=utf-8";
 
+/**
+ * `{ ...headers, ...extra }`, built with Object.assign: on these header objects an object
+ * spread takes V8's slow clone path, 1.1–1.6 µs per copy against 0.2 µs (in process,
+ * BENCHMARKS.md run 11), and a cache hit made two such copies.
+ */
+export function mergeHeaders(headers: Readonly<Record<string, string>>, extra: Readonly<Record<string, string>>): Record<string, string> {
+    return Object.assign({}, headers, extra);
+}
+
+/** `response` with `extra` headers added (replacing any of the same name). */
+export function withHeaders(response: ApiResponse, extra: Readonly<Record<string, string>>): ApiResponse {
+    return Object.assign({}, response, { headers: mergeHeaders(response.headers, extra) });
+}
+
 /** The body's size on the wire, bytes. */
 export function bodyBytes(body: ApiResponse["body"]): number {
     return typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;

@@ -32,6 +32,9 @@ export interface ForwardOutcome {
     readonly cache: CacheStatus;
 }
 
+/** An upstream answer with its value's JSON text. */
+type AnsweredCall = UpstreamAnswer & { readonly json: string };
+
 interface Cacheable {
     readonly index: number;
     readonly key: string;
@@ -79,8 +82,10 @@ export async function forwardCalls(items: readonly BatchItem[], deps: ForwardDep
         return { outputs, status: transportFailure(result, calls, toForward, outputs, deps.requestId), cache };
     }
     const answers = matchUpstreamAnswers(result.body, calls.map((call) => !call.notification));
-    const status = answerCalls(answers, calls, toForward, outputs, deps.requestId);
-    storeResults(cacheable, toForward, answers, deps.cache);
+    // Each value serialised once: the client's answer and the cache entry share the text.
+    const answered = answers.map((answer): AnsweredCall | undefined => (answer === undefined ? undefined : { kind: answer.kind, value: answer.value, json: JSON.stringify(answer.value) }));
+    const status = answerCalls(answered, calls, toForward, outputs, deps.requestId);
+    storeResults(cacheable, toForward, answered, deps.cache);
     return { outputs, status, cache };
 }
 
@@ -158,7 +163,7 @@ function upstreamFailure(result: Exclude<UpstreamResult, { kind: "ok" }>): [numb
  * rest), 502 when it answered none.
  */
 function answerCalls(
-    answers: readonly (UpstreamAnswer | undefined)[],
+    answers: readonly (AnsweredCall | undefined)[],
     calls: readonly RpcCall[],
     forwarded: readonly number[],
     outputs: (string | undefined)[],
@@ -176,7 +181,7 @@ function answerCalls(
             outputs[forwarded[i]] = rpcErrorText(call.rawId, RpcCode.UpstreamUnavailable, "Upstream returned no valid response for this call", requestId);
         } else {
             answered += 1;
-            outputs[forwarded[i]] = responseText(call.rawId, answer.kind, JSON.stringify(answer.value));
+            outputs[forwarded[i]] = responseText(call.rawId, answer.kind, answer.json);
         }
     });
     return answered === 0 && expected > 0 ? 502 : 200;
@@ -186,7 +191,7 @@ function answerCalls(
 function storeResults(
     cacheable: readonly Cacheable[],
     forwarded: readonly number[],
-    answers: readonly (UpstreamAnswer | undefined)[],
+    answers: readonly (AnsweredCall | undefined)[],
     cache: ResponseStore,
 ): void {
     const positionOf = new Map(forwarded.map((index, position) => [index, position]));
@@ -194,7 +199,7 @@ function storeResults(
         const position = positionOf.get(c.index);
         const answer = position === undefined ? undefined : answers[position];
         if (answer !== undefined && answer.kind === "result" && answer.value !== null) {
-            cache.set(c.key, JSON.stringify(answer.value), c.ttl);
+            cache.set(c.key, answer.json, c.ttl);
         }
     }
 }

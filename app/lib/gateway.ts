@@ -6,14 +6,15 @@
  * With CORS on (CORS_ORIGINS), OPTIONS answers the browser's preflight and every answer
  * carries the allowed origin.
  */
-import { type ApiRequest, type ApiResponse, jsonResponse, readBody, type RequestTrace } from "./api";
+import { type ApiRequest, type ApiResponse, jsonResponse, readBody, type RequestTrace, withHeaders } from "./api";
 import type { EndpointDirectory } from "./endpoints";
 import { ENDPOINT_ID } from "./endpoints";
 import { type CorsPolicy, corsHeaders, preflightHeaders } from "./cors";
 import type { RpcLimits } from "./env";
-import { type BatchItem, parseBody, RpcCode, rpcErrorText } from "./jsonrpc";
+import { type BatchItem, RpcCode, rpcErrorText } from "./jsonrpc";
 import { forwardCalls } from "./forward";
 import { logThrottled } from "./log";
+import type { ParseMemo } from "./parse-memo";
 import type { ResponseStore } from "./response-cache";
 import type { PostOptions, UpstreamClient, UpstreamResult } from "./upstream";
 
@@ -24,6 +25,7 @@ export interface GatewayDeps {
     readonly endpoints: EndpointDirectory;
     readonly upstream: UpstreamClient;
     readonly limits: RpcLimits;
+    readonly calls: Pick<ParseMemo, "parse">;
     readonly cors: CorsPolicy;
 }
 
@@ -37,7 +39,7 @@ export async function handleGateway(req: ApiRequest, deps: GatewayDeps): Promise
     }
     const out = await answerGateway(req, deps);
     const cors = corsHeaders(deps.cors, origin);
-    return Object.keys(cors).length === 0 ? out : { ...out, headers: { ...out.headers, ...cors } };
+    return Object.keys(cors).length === 0 ? out : withHeaders(out, cors);
 }
 
 async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiResponse> {
@@ -68,7 +70,7 @@ async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiRes
         const response = fail(413, RpcCode.InvalidRequest, `Invalid Request: the body exceeds ${describeBytes(deps.limits.maxBodyBytes)}`);
         return body.drained ? response : { ...response, closeConnection: true };
     }
-    const parsed = parseBody(body.text, deps.limits.maxBatch);
+    const parsed = deps.calls.parse(body.text, deps.limits.maxBatch);
     if (parsed.kind === "parse-error") {
         return fail(400, RpcCode.ParseError, parsed.message);
     }

@@ -3,7 +3,7 @@
  * server dispatches to this table directly; Next's route handlers wrap the same entries,
  * so both paths share one implementation.
  */
-import { type ApiRequest, type ApiResponse, jsonResponse } from "./api";
+import { type ApiRequest, type ApiResponse, jsonResponse, withHeaders } from "./api";
 import { handleGateway } from "./gateway";
 import { RpcCode, rpcError } from "./jsonrpc";
 import { errorMessage } from "./log";
@@ -41,7 +41,7 @@ export async function runRoute(route: ApiRoute, req: ApiRequest, rt: Runtime): P
     rt.obs.observe(req, out, performance.now() - started);
     // A literal key, REQUEST_ID_HEADER's value: a computed key makes V8 build the object
     // on a slow path, on every answer.
-    return { ...out, headers: { ...out.headers, "x-request-id": req.trace.requestId } };
+    return withHeaders(out, { "x-request-id": req.trace.requestId });
 }
 
 export const REQUEST_ID_HEADER = "x-request-id";

@@ -32,6 +32,22 @@ export function rawIds(text: string): RawIds {
     return { kind: "single", id: text.charCodeAt(start) === OPEN_OBJECT ? scanner.idOf(start) : undefined };
 }
 
+/** `text.slice(start, end)`. */
+export interface TextRange {
+    readonly start: number;
+    readonly end: number;
+}
+
+/**
+ * Where the `id` value of a single call lies in its text: the span `rawIds` returns as
+ * `id`. `undefined` for a batch or a call without an id. `text` must be valid JSON.
+ */
+export function singleIdRange(text: string): TextRange | undefined {
+    const scanner = new Scanner(text);
+    const start = scanner.skipWhitespace(0);
+    return text.charCodeAt(start) === OPEN_OBJECT ? scanner.idRangeOf(start) : undefined;
+}
+
 // Character codes: the scanner reads codes, not one-character strings (it runs on every request).
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -42,7 +58,7 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 
 /** JSON's four whitespace characters. */
-function isWhitespace(c: number): boolean {
+export function isWhitespace(c: number): boolean {
     return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
@@ -62,15 +78,21 @@ class Scanner {
 
     /** The raw `id` value of the object starting at `start`, if it has one. */
     idOf(start: number): string | undefined {
+        const range = this.idRangeOf(start);
+        return range === undefined ? undefined : this.text.slice(range.start, range.end);
+    }
+
+    /** Where the `id` value of the object starting at `start` lies (the last one, as JSON.parse reads it). */
+    idRangeOf(start: number): TextRange | undefined {
         const text = this.text;
-        let id: string | undefined;
+        let id: TextRange | undefined;
         let at = this.skipWhitespace(start + 1);
         while (text.charCodeAt(at) !== CLOSE_OBJECT) {
             const keyEnd = this.endOfString(at);
             const valueStart = this.skipWhitespace(this.skipWhitespace(keyEnd) + 1);
             const valueEnd = this.endOfValue(valueStart);
             if (isIdKey(text, at, keyEnd)) {
-                id = text.slice(valueStart, valueEnd);
+                id = { start: valueStart, end: valueEnd };
             }
             at = this.skipWhitespace(valueEnd);
             if (text.charCodeAt(at) === COMMA) {

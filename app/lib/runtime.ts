@@ -12,6 +12,7 @@ import { EndpointDirectory } from "./endpoints";
 import type { CorsPolicy } from "./cors";
 import { type AppConfig, formatProblems, readConfig, type RpcLimits } from "./env";
 import { errorMessage, log } from "./log";
+import { ParseMemo } from "./parse-memo";
 import { PoolGuard } from "./pool-guard";
 import { createObservability, type Observability } from "./observe";
 import { ResponseCache, type ResponseStore } from "./response-cache";
@@ -33,6 +34,8 @@ export interface Runtime {
     readonly endpoints: EndpointDirectory;
     readonly upstream: UpstreamClient;
     readonly limits: RpcLimits;
+    /** Parsed calls clients repeat (lib/parse-memo.ts). */
+    readonly calls: ParseMemo;
     readonly cors: CorsPolicy;
     readonly schema: SchemaState;
     /** Access log and metrics. */
@@ -41,6 +44,9 @@ export interface Runtime {
     draining: boolean;
     close(): Promise<void>;
 }
+
+/** Repeated call texts remembered (at most 1 KiB each; lib/parse-memo.ts). */
+const PARSE_MEMO_ENTRIES = 1000;
 
 const RUNTIME_KEY = Symbol.for("webfleet.gateway.runtime");
 const registry = globalThis as typeof globalThis & { [RUNTIME_KEY]?: Runtime };
@@ -72,6 +78,7 @@ export function createRuntime(config: AppConfig, appDir: string): Runtime {
         endpoints: new EndpointDirectory(pool, cache, config.endpointCacheTtlS, config.endpointMemoMs),
         upstream,
         limits: config.limits,
+        calls: new ParseMemo(PARSE_MEMO_ENTRIES, (method) => config.cacheTtls.has(method)),
         cors: config.cors,
         schema,
         obs,

@@ -97,10 +97,35 @@ function findCacheable(items: readonly BatchItem[], deps: ForwardDeps): Cacheabl
         }
         const ttl = deps.cacheTtls.get(item.call.method);
         if (ttl !== undefined) {
-            found.push({ index, key: responseCacheKey(deps.endpointId, deps.url, item.call.method, item.call.params), ttl });
+            found.push({ index, key: cacheKeyOf(item.call, deps), ttl });
         }
     });
     return found;
+}
+
+/**
+ * Cache keys of remembered call texts (RpcCall.template), per endpoint resolution (its URL
+ * object; the endpoint memo hands out the same one until it expires): a call clients repeat
+ * has its key hashed once, not on every request (the hash was a tenth of a memo hit's work).
+ */
+const templateKeys = new WeakMap<URL, { readonly endpointId: string; readonly keys: WeakMap<object, string> }>();
+
+function cacheKeyOf(call: RpcCall, deps: Pick<ForwardDeps, "endpointId" | "url">): string {
+    const template = call.template;
+    if (template === undefined) {
+        return responseCacheKey(deps.endpointId, deps.url, call.method, call.params);
+    }
+    let known = templateKeys.get(deps.url);
+    if (known === undefined || known.endpointId !== deps.endpointId) {
+        known = { endpointId: deps.endpointId, keys: new WeakMap() };
+        templateKeys.set(deps.url, known);
+    }
+    let key = known.keys.get(template);
+    if (key === undefined) {
+        key = responseCacheKey(deps.endpointId, deps.url, call.method, call.params);
+        known.keys.set(template, key);
+    }
+    return key;
 }
 
 function callAt(items: readonly BatchItem[], index: number): RpcCall {

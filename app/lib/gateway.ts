@@ -25,7 +25,7 @@ export interface GatewayDeps {
     readonly endpoints: EndpointDirectory;
     readonly upstream: UpstreamClient;
     readonly limits: RpcLimits;
-    readonly calls: Pick<ParseMemo, "parse">;
+    readonly calls: Pick<ParseMemo, "parse" | "keep">;
     readonly cors: CorsPolicy;
 }
 
@@ -55,7 +55,7 @@ async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiRes
         const allow = deps.cors.kind === "off" ? "POST" : "POST, OPTIONS";
         return fail(405, RpcCode.InvalidRequest, "Invalid Request: use POST", { allow });
     }
-    const endpointId = new URLSearchParams(req.search).get("endpoint");
+    const endpointId = endpointParam(req.search);
     if (endpointId === null || !ENDPOINT_ID.test(endpointId)) {
         return fail(400, RpcCode.InvalidRequest, "Invalid Request: the endpoint query parameter must be 1–128 letters, digits, _ or -");
     }
@@ -70,7 +70,7 @@ async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiRes
         const response = fail(413, RpcCode.InvalidRequest, `Invalid Request: the body exceeds ${describeBytes(deps.limits.maxBodyBytes)}`);
         return body.drained ? response : { ...response, closeConnection: true };
     }
-    const parsed = deps.calls.parse(body.text, deps.limits.maxBatch);
+    const { parsed, candidate } = deps.calls.parse(body.text, deps.limits.maxBatch);
     if (parsed.kind === "parse-error") {
         return fail(400, RpcCode.ParseError, parsed.message);
     }
@@ -103,6 +103,10 @@ async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiRes
         requestId: trace.requestId,
         watchClient: req.watchClient,
     });
+    if (candidate !== undefined && outcome.cache === "HIT") {
+        // A call the cache answered is one clients repeat: parse its next texts from memory.
+        deps.calls.keep(candidate);
+    }
     const present = outcome.outputs.filter((o): o is string => o !== undefined);
     if (present.length === 0) {
         // Only notifications: JSON-RPC says nothing is returned.
@@ -127,6 +131,19 @@ function timed(client: Pick<UpstreamClient, "post">, trace: RequestTrace): Pick<
             return result;
         },
     };
+}
+
+const ENDPOINT_PARAM = "endpoint=";
+
+/**
+ * `new URLSearchParams(search).get("endpoint")`. The usual query, `endpoint=<id>` alone
+ * with nothing to decode, is read without building the object.
+ */
+export function endpointParam(search: string): string | null {
+    if (search.startsWith(ENDPOINT_PARAM) && !search.includes("&") && !search.includes("%") && !search.includes("+")) {
+        return search.slice(ENDPOINT_PARAM.length);
+    }
+    return new URLSearchParams(search).get("endpoint");
 }
 
 function describeBytes(bytes: number): string {

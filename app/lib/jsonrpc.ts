@@ -30,6 +30,12 @@ export interface RpcCall {
     readonly rawId: string;
     /** A call without an `id` member: forwarded, but answered with nothing. */
     readonly notification: boolean;
+    /**
+     * The same object for every call the parse memo answers from one remembered text
+     * (lib/parse-memo.ts): what later steps derive from `method` and `params` alone (the
+     * cache key) can be kept once per text. Absent on calls parsed anew.
+     */
+    readonly template?: object;
 }
 
 export type BatchItem =

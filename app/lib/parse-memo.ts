@@ -14,11 +14,13 @@
  * one such scalar where another stood keeps the text valid, its nesting depth and every
  * member but `id`. Anything else (batches, other ids, long texts) is parsed as before.
  *
- * Bounded: at most `maxEntries` texts of at most MAX_TEXT_CHARS each, only of methods
- * `keep` accepts (the cached ones: the calls clients repeat); the oldest go first. The
- * remembered params are frozen, since every hit shares them. Pure: no I/O.
+ * Bounded: at most `maxEntries` texts of at most MAX_TEXT_CHARS each, only those the
+ * caller chose to `keep` (the gateway keeps calls the cache answered: a call asked once,
+ * such as eth_getBalance of a new address, would only churn the memo, which cost the
+ * miss path a sixth of its CPU when every cacheable call was kept); the oldest go first.
+ * The remembered params are frozen, since every hit shares them. Pure: no I/O.
  */
-import { type BatchItem, type ParsedBody, parseBody } from "./jsonrpc";
+import { type BatchItem, type ParsedBody, parseBody, type RpcCall } from "./jsonrpc";
 import { isWhitespace, singleIdRange, type TextRange } from "./rpc-ids";
 
 /** Longer bodies are parsed every time (they are not the repeated polling calls). */
@@ -41,45 +43,60 @@ interface Template {
     readonly hasParams: boolean;
 }
 
+/** A call parsed from a text the memo could hold; `ParseMemo.keep` stores it. */
+export interface Candidate {
+    readonly key: string;
+    readonly text: string;
+    readonly id: TextRange;
+    readonly call: RpcCall;
+}
+
+export interface MemoParse {
+    readonly parsed: ParsedBody;
+    /** Set when the text was parsed anew and could be kept: hand it to `keep` if it is worth it. */
+    readonly candidate?: Candidate;
+}
+
 export class ParseMemo {
     private readonly templates = new Map<string, Template>();
 
-    constructor(
-        readonly maxEntries: number,
-        private readonly keep: (method: string) => boolean,
-    ) {}
+    constructor(readonly maxEntries: number) {}
 
     get size(): number {
         return this.templates.size;
     }
 
-    /** What `parseBody(text, maxBatch)` returns. */
-    parse(text: string, maxBatch: number): ParsedBody {
+    /** `parsed` is what `parseBody(text, maxBatch)` returns. */
+    parse(text: string, maxBatch: number): MemoParse {
         const id = text.length <= MAX_TEXT_CHARS ? plainIdAt(text) : undefined;
         if (id === undefined) {
-            return parseBody(text, maxBatch);
+            return { parsed: parseBody(text, maxBatch) };
         }
         const key = templateKey(text, id);
         const template = this.templates.get(key);
         if (template !== undefined) {
             const rawId = text.slice(id.start, id.end);
             // Spelled out: an object spread here cost ten times the whole lookup (V8's slow clone path).
-            const call = { method: template.method, params: template.params, hasParams: template.hasParams, id: plainIdValue(rawId), rawId, notification: false };
-            return { kind: "single", item: { kind: "call", call } };
+            const call = { method: template.method, params: template.params, hasParams: template.hasParams, id: plainIdValue(rawId), rawId, notification: false, template };
+            return { parsed: { kind: "single", item: { kind: "call", call } } };
         }
         const parsed = parseBody(text, maxBatch);
-        this.remember(key, text, id, parsed);
-        return parsed;
+        const item: BatchItem | undefined = parsed.kind === "single" ? parsed.item : undefined;
+        return item?.kind === "call" ? { parsed, candidate: { key, text, id, call: item.call } } : { parsed };
     }
 
-    private remember(key: string, text: string, id: TextRange, parsed: ParsedBody): void {
-        const item: BatchItem | undefined = parsed.kind === "single" ? parsed.item : undefined;
-        if (item?.kind !== "call" || !this.keep(item.call.method) || this.maxEntries === 0) {
+    /**
+     * Remembers a candidate's call for later texts that differ from it only in the id. The
+     * caller keeps the calls it expects again (the gateway: those the cache answered), so
+     * one-off calls such as every eth_getBalance of a new address never take a slot.
+     */
+    keep(candidate: Candidate): void {
+        if (this.maxEntries === 0 || this.templates.has(candidate.key)) {
             return;
         }
         // The scanner's id must be the one the lookup found (not an "id" inside params).
-        const scanned = singleIdRange(text);
-        if (scanned === undefined || scanned.start !== id.start || scanned.end !== id.end) {
+        const scanned = singleIdRange(candidate.text);
+        if (scanned === undefined || scanned.start !== candidate.id.start || scanned.end !== candidate.id.end) {
             return;
         }
         if (this.templates.size >= this.maxEntries) {
@@ -88,8 +105,8 @@ export class ParseMemo {
                 this.templates.delete(oldest.value);
             }
         }
-        const { method, params, hasParams } = item.call;
-        this.templates.set(key, { method, params: deepFreeze(params), hasParams });
+        const { method, params, hasParams } = candidate.call;
+        this.templates.set(candidate.key, { method, params: deepFreeze(params), hasParams });
     }
 }
 

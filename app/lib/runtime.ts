@@ -78,7 +78,7 @@ export function createRuntime(config: AppConfig, appDir: string): Runtime {
         endpoints: new EndpointDirectory(pool, cache, config.endpointCacheTtlS, config.endpointMemoMs),
         upstream,
         limits: config.limits,
-        calls: new ParseMemo(PARSE_MEMO_ENTRIES, (method) => config.cacheTtls.has(method)),
+        calls: new ParseMemo(PARSE_MEMO_ENTRIES),
         cors: config.cors,
         schema,
         obs,

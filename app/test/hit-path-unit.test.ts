@@ -1,12 +1,23 @@
-/** The memo of parsed calls: always what parseBody answers, only faster for repeated calls. No servers. */
+/** The cache-hit path's shortcuts: the memo of parsed calls, remembered cache keys, the endpoint parameter. Each answers what the long way answers. No servers. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { responseCacheKey } from "../lib/cache-policy";
+import { forwardCalls } from "../lib/forward";
+import { endpointParam } from "../lib/gateway";
 import { type ParsedBody, parseBody } from "../lib/jsonrpc";
 import { MAX_INTEGER_ID_DIGITS, MAX_STRING_ID_CHARS, MAX_TEXT_CHARS, ParseMemo, plainIdAt } from "../lib/parse-memo";
 import { rawIds, singleIdRange } from "../lib/rpc-ids";
 
 const MAX_BATCH = 1000;
-const everyMethod = (): boolean => true;
+
+/** Parses `text` and keeps whatever the memo offers, as the gateway does after a cache hit. */
+function parseKeeping(memo: ParseMemo, text: string): ParsedBody {
+    const { parsed, candidate } = memo.parse(text, MAX_BATCH);
+    if (candidate !== undefined) {
+        memo.keep(candidate);
+    }
+    return parsed;
+}
 
 /** Plain ids (the memo's fast path) and every other kind of token that can stand after `"id":`. */
 const plainId = fc.oneof(
@@ -40,6 +51,15 @@ const family = fc.record({
     ids: fc.array(fc.oneof(plainId, plainId, otherToken), { minLength: 2, maxLength: 5 }),
 });
 
+/** A parse without the memo's template token (the one field parseBody never sets). */
+function withoutTemplate(parsed: ParsedBody): ParsedBody {
+    if (parsed.kind !== "single" || parsed.item.kind !== "call" || parsed.item.call.template === undefined) {
+        return parsed;
+    }
+    const { template: _template, ...call } = parsed.item.call;
+    return { kind: "single", item: { kind: "call", call } };
+}
+
 function single(parsed: ParsedBody): { params: unknown; id: unknown; rawId: string } {
     assert.equal(parsed.kind, "single");
     assert.ok(parsed.kind === "single" && parsed.item.kind === "call");
@@ -50,13 +70,13 @@ describe("parse memo: repeated calls are parsed once", () => {
     it("answers exactly what parseBody answers, whatever it has seen before", () => {
         fc.assert(
             fc.property(family, fc.array(family, { maxLength: 3 }), (f, others) => {
-                const memo = new ParseMemo(100, everyMethod);
+                const memo = new ParseMemo(100);
                 for (const o of others) {
-                    memo.parse(callText(o.ids[0], o.method, o.params, o.extra, o.space), MAX_BATCH);
+                    parseKeeping(memo, callText(o.ids[0], o.method, o.params, o.extra, o.space));
                 }
                 for (const id of f.ids) {
                     const text = callText(id, f.method, f.params, f.extra, f.space);
-                    assert.deepEqual(memo.parse(text, MAX_BATCH), parseBody(text, MAX_BATCH), text);
+                    assert.deepEqual(withoutTemplate(parseKeeping(memo, text)), parseBody(text, MAX_BATCH), text);
                 }
             }),
         );
@@ -67,9 +87,9 @@ describe("parse memo: repeated calls are parsed once", () => {
         fc.assert(
             fc.property(plainId, plainId, paramsArb, ws, (a, b, params, space) => {
                 fc.pre(callText(a, "eth_call", params, [], space).length <= MAX_TEXT_CHARS - MAX_STRING_ID_CHARS);
-                const memo = new ParseMemo(100, everyMethod);
-                const first = single(memo.parse(callText(a, "eth_call", params, [], space), MAX_BATCH));
-                const second = single(memo.parse(callText(b, "eth_call", params, [], space), MAX_BATCH));
+                const memo = new ParseMemo(100);
+                const first = single(parseKeeping(memo, callText(a, "eth_call", params, [], space)));
+                const second = single(parseKeeping(memo, callText(b, "eth_call", params, [], space)));
                 assert.equal(memo.size, 1);
                 assert.equal(second.params, first.params);
                 assert.ok(Object.isFrozen(second.params));
@@ -80,24 +100,28 @@ describe("parse memo: repeated calls are parsed once", () => {
     });
 
     it("does not take an id inside params, before the call's own, for the call's id", () => {
-        const memo = new ParseMemo(100, everyMethod);
+        const memo = new ParseMemo(100);
         const first = '{"jsonrpc":"2.0","method":"eth_call","params":[{"id":1}],"id":7}';
         const second = '{"jsonrpc":"2.0","method":"eth_call","params":[{"id":2}],"id":7}';
-        assert.deepEqual(memo.parse(first, MAX_BATCH), parseBody(first));
+        assert.deepEqual(parseKeeping(memo, first), parseBody(first));
         assert.equal(memo.size, 0);
-        const call = single(memo.parse(second, MAX_BATCH));
+        const call = single(parseKeeping(memo, second));
         assert.deepEqual(call.params, [{ id: 2 }]);
         assert.equal(call.rawId, "7");
     });
 
-    it("keeps only single, valid calls of the methods it is told to, in plain form, short enough", () => {
-        const memo = new ParseMemo(100, (m) => m === "eth_chainId");
+    it("offers only single, valid calls in plain form, short enough, and stores only what it is asked to keep", () => {
+        const memo = new ParseMemo(100);
         const kept = (text: string): boolean => {
             const before = memo.size;
-            assert.deepEqual(memo.parse(text, MAX_BATCH), parseBody(text));
+            assert.deepEqual(parseKeeping(memo, text), parseBody(text));
             return memo.size > before;
         };
-        assert.equal(kept('{"jsonrpc":"2.0","method":"eth_getBalance","params":[],"id":1}'), false, "a method not kept");
+        const notKept = '{"jsonrpc":"2.0","method":"eth_getBalance","params":[],"id":1}';
+        assert.deepEqual(memo.parse(notKept, MAX_BATCH).parsed, parseBody(notKept));
+        assert.equal(memo.size, 0, "parse alone stores nothing");
+        assert.notEqual(single(memo.parse(notKept.replace('"id":1', '"id":2'), MAX_BATCH).parsed).params, single(parseBody(notKept)).params);
+        assert.equal(memo.size, 0);
         assert.equal(kept('[{"jsonrpc":"2.0","method":"eth_chainId","params":[],"id":1}]'), false, "a batch");
         assert.equal(kept('{"jsonrpc":"1.0","method":"eth_chainId","id":1}'), false, "an invalid call");
         assert.equal(kept('{"jsonrpc":"2.0","method":"eth_chainId"}'), false, "a notification");
@@ -113,13 +137,13 @@ describe("parse memo: repeated calls are parsed once", () => {
 
     it("holds at most maxEntries texts, forgetting the oldest first; 0 keeps none", () => {
         const text = (n: number, id = 1): string => `{"jsonrpc":"2.0","method":"eth_call","params":[${n}],"id":${id}}`;
-        const memo = new ParseMemo(3, everyMethod);
-        const first = [0, 1, 2, 3].map((n) => single(memo.parse(text(n), MAX_BATCH)).params);
+        const memo = new ParseMemo(3);
+        const first = [0, 1, 2, 3].map((n) => single(parseKeeping(memo, text(n))).params);
         assert.equal(memo.size, 3);
-        assert.notEqual(single(memo.parse(text(0, 2), MAX_BATCH)).params, first[0], "the oldest was forgotten");
-        assert.equal(single(memo.parse(text(3, 2), MAX_BATCH)).params, first[3], "the newest is kept");
-        const none = new ParseMemo(0, everyMethod);
-        none.parse(text(0), MAX_BATCH);
+        assert.notEqual(single(memo.parse(text(0, 2), MAX_BATCH).parsed).params, first[0], "the oldest was forgotten");
+        assert.equal(single(memo.parse(text(3, 2), MAX_BATCH).parsed).params, first[3], "the newest is kept");
+        const none = new ParseMemo(0);
+        parseKeeping(none, text(0));
         assert.equal(none.size, 0);
     });
 
@@ -130,6 +154,47 @@ describe("parse memo: repeated calls are parsed once", () => {
         assert.deepEqual(plainIdAt('{"id":"a"}'), { start: 6, end: 9 });
         for (const text of ['{"x":1}', '{"id":}', '{"id":-}', '{"id":"a\\"b"}', '{"id":"a', '{"id":"\u0001"}', '{"id":true}']) {
             assert.equal(plainIdAt(text), undefined, text);
+        }
+    });
+});
+
+describe("forwardCalls: cache keys of remembered calls", () => {
+    it("asks the cache under responseCacheKey's key for every endpoint and upstream, remembered call or not", async () => {
+        const memo = new ParseMemo(10);
+        const text = (id: number): string => `{"jsonrpc":"2.0","method":"eth_getBalance","params":["0xab","latest"],"id":${id}}`;
+        const asked: string[] = [];
+        const deps = {
+            cacheTtls: new Map([["eth_getBalance", 60]]),
+            cache: { getMany: async (keys: readonly string[]) => (asked.push(...keys), keys.map(() => '"0x1"')), set: () => undefined },
+            upstream: { post: () => Promise.reject(new Error("every call is a cache hit here")) },
+        };
+        const a = new URL("https://a.example/key-1");
+        const b = new URL("https://b.example/key-2");
+        const cases: [string, URL][] = [["e1", a], ["e1", a], ["e2", a], ["e1", b], ["e1", new URL(a.href)], ["e2", a], ["e1", a]];
+        for (const [i, [endpointId, url]] of cases.entries()) {
+            const { parsed, candidate } = memo.parse(text(i), MAX_BATCH);
+            assert.ok(parsed.kind === "single");
+            const outcome = await forwardCalls([parsed.item], { ...deps, endpointId, url });
+            assert.equal(outcome.cache, "HIT");
+            assert.equal(asked.at(-1), responseCacheKey(endpointId, url, "eth_getBalance", ["0xab", "latest"]), `case ${i}`);
+            assert.equal(parsed.item.kind === "call" && parsed.item.call.template !== undefined, i > 0, `case ${i}: remembered after the first`);
+            if (candidate !== undefined) {
+                memo.keep(candidate);
+            }
+        }
+    });
+});
+
+describe("gateway: the endpoint query parameter", () => {
+    it("reads what URLSearchParams reads, for any query", () => {
+        const piece = fc.constantFrom("endpoint", "endpoint=", "=", "&", "%", "%20", "%2", "%zz", "+", "a", "_-", "é", "#", ";");
+        fc.assert(
+            fc.property(fc.array(piece, { maxLength: 8 }).map((parts) => parts.join("")), (search) => {
+                assert.equal(endpointParam(search), new URLSearchParams(search).get("endpoint"), search);
+            }),
+        );
+        for (const search of ["endpoint=abc", "endpoint=a+b", "endpoint=a%2Db", "endpoint=a&endpoint=b", "x=1&endpoint=c", "", "endpoint"]) {
+            assert.equal(endpointParam(search), new URLSearchParams(search).get("endpoint"), search);
         }
     });
 });

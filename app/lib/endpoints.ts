@@ -42,10 +42,11 @@ export class EndpointDirectory {
         private readonly memoMs: number,
     ) {}
 
-    lookup(endpointId: string): Promise<EndpointLookup> {
+    /** Synchronous while the mapping is in this task's memo. */
+    lookup(endpointId: string): EndpointLookup | Promise<EndpointLookup> {
         const memo = this.memo.get(endpointId);
         if (memo !== undefined && memo.expires > Date.now()) {
-            return Promise.resolve(memo.lookup);
+            return memo.lookup;
         }
         let pending = this.inFlight.get(endpointId);
         if (pending === undefined) {

@@ -41,12 +41,25 @@ interface Cacheable {
     readonly ttl: number;
 }
 
-export async function forwardCalls(items: readonly BatchItem[], deps: ForwardDeps): Promise<ForwardOutcome> {
+/**
+ * Answers the calls. Synchronous when this task's memo holds every answer: a cache hit
+ * then takes no trip through the microtask queue.
+ */
+export function forwardCalls(items: readonly BatchItem[], deps: ForwardDeps): ForwardOutcome | Promise<ForwardOutcome> {
+    const cacheable = findCacheable(items, deps);
+    const cached = deps.cache.getMany(cacheable.map((c) => c.key));
+    return cached instanceof Promise ? cached.then((c) => answerFrom(items, deps, cacheable, c)) : answerFrom(items, deps, cacheable, cached);
+}
+
+function answerFrom(
+    items: readonly BatchItem[],
+    deps: ForwardDeps,
+    cacheable: readonly Cacheable[],
+    cached: readonly (string | null)[] | undefined,
+): ForwardOutcome | Promise<ForwardOutcome> {
     const outputs: (string | undefined)[] = items.map((item) =>
         item.kind === "invalid" ? rpcErrorText(item.rawId, RpcCode.InvalidRequest, item.message, deps.requestId) : undefined,
     );
-    const cacheable = findCacheable(items, deps);
-    const cached = await deps.cache.getMany(cacheable.map((c) => c.key));
     let hits = 0;
     if (cached !== undefined) {
         cacheable.forEach((c, i) => {
@@ -71,7 +84,18 @@ export async function forwardCalls(items: readonly BatchItem[], deps: ForwardDep
     if (toForward.length === 0) {
         return { outputs, status: 200, cache };
     }
+    return forwardUpstream(items, deps, cacheable, toForward, outputs, cache);
+}
 
+/** The calls no cache answered, in one upstream request. */
+async function forwardUpstream(
+    items: readonly BatchItem[],
+    deps: ForwardDeps,
+    cacheable: readonly Cacheable[],
+    toForward: readonly number[],
+    outputs: (string | undefined)[],
+    cache: CacheStatus,
+): Promise<ForwardOutcome> {
     const calls = toForward.map((index) => callAt(items, index));
     const payload = calls.map((call, i) => upstreamCall(call, upstreamId(i)));
     const result = await deps.upstream.post(deps.url, JSON.stringify(payload.length === 1 ? payload[0] : payload), {

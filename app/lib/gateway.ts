@@ -29,7 +29,7 @@ export interface GatewayDeps {
     readonly cors: CorsPolicy;
 }
 
-export async function handleGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiResponse> {
+export function handleGateway(req: ApiRequest, deps: GatewayDeps): ApiResponse | Promise<ApiResponse> {
     const origin = req.headers.origin;
     if (req.method === "OPTIONS") {
         const preflight = preflightHeaders(deps.cors, origin, req.headers["access-control-request-headers"]);
@@ -37,9 +37,9 @@ export async function handleGateway(req: ApiRequest, deps: GatewayDeps): Promise
             return { status: 204, headers: { "x-instance-id": deps.instanceId, ...preflight }, body: "" };
         }
     }
-    const out = await answerGateway(req, deps);
     const cors = corsHeaders(deps.cors, origin);
-    return Object.keys(cors).length === 0 ? out : withHeaders(out, cors);
+    // Without CORS headers to add, the answer's own promise is returned (one step fewer).
+    return Object.keys(cors).length === 0 ? answerGateway(req, deps) : answerGateway(req, deps).then((out) => withHeaders(out, cors));
 }
 
 async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiResponse> {
@@ -79,7 +79,9 @@ async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiRes
         return fail(400, RpcCode.InvalidRequest, parsed.message, undefined, parsed.rawId);
     }
 
-    const endpoint = await deps.endpoints.lookup(endpointId);
+    // Lookup and cache answer synchronously from this task's memos: no await unless they go out.
+    const looked = deps.endpoints.lookup(endpointId);
+    const endpoint = looked instanceof Promise ? await looked : looked;
     switch (endpoint.kind) {
         case "not-found":
             return fail(404, RpcCode.EndpointNotFound, `Unknown endpoint "${endpointId}"`);
@@ -94,7 +96,7 @@ async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiRes
     const items: readonly BatchItem[] = parsed.kind === "single" ? [parsed.item] : parsed.items;
     trace.batchSize = items.length;
     trace.rpcMethods = items.map((item) => (item.kind === "call" ? item.call.method : "(invalid)"));
-    const outcome = await forwardCalls(items, {
+    const forwarded = forwardCalls(items, {
         endpointId,
         url: endpoint.url,
         cacheTtls: deps.cacheTtls,
@@ -103,6 +105,7 @@ async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiRes
         requestId: trace.requestId,
         watchClient: req.watchClient,
     });
+    const outcome = forwarded instanceof Promise ? await forwarded : forwarded;
     if (candidate !== undefined && outcome.cache === "HIT") {
         // A call the cache answered is one clients repeat: parse its next texts from memory.
         deps.calls.keep(candidate);

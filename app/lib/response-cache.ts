@@ -13,9 +13,13 @@ import type { SharedCache } from "./shared-cache";
 
 /** What forward.ts needs of a cache: the result JSON per key (`null`: miss), and storing one. */
 export interface ResponseStore {
-    getMany(keys: readonly string[]): Promise<(string | null)[] | undefined>;
+    /** Synchronous when the answers are all in this task's memory. */
+    getMany(keys: readonly string[]): CachedAnswers | Promise<CachedAnswers>;
     set(key: string, resultJson: string, ttlSeconds: number): void;
 }
+
+/** The result JSON per key (`null`: a miss); `undefined`: the cache is unavailable. */
+export type CachedAnswers = (string | null)[] | undefined;
 
 export interface StoredAnswer {
     readonly expiresAt: number;
@@ -44,7 +48,7 @@ export class ResponseCache implements ResponseStore {
         private readonly now: () => number = Date.now,
     ) {}
 
-    async getMany(keys: readonly string[]): Promise<(string | null)[] | undefined> {
+    getMany(keys: readonly string[]): CachedAnswers | Promise<CachedAnswers> {
         const out: (string | null)[] = [];
         const missing: number[] = [];
         for (const [i, key] of keys.entries()) {
@@ -57,6 +61,11 @@ export class ResponseCache implements ResponseStore {
         if (keys.length > 0 && missing.length === 0) {
             return out;
         }
+        return this.fetch(keys, out, missing);
+    }
+
+    /** Reads the keys the memo did not hold from Redis, and fills them into `out`. */
+    private async fetch(keys: readonly string[], out: (string | null)[], missing: readonly number[]): Promise<CachedAnswers> {
         const fetched = await this.shared.getMany(missing.map((i) => keys[i]));
         if (fetched === undefined) {
             return undefined;

@@ -165,6 +165,20 @@ describe("parse memo: repeated calls are parsed once", () => {
         }
     });
 
+    it("parses anew a text that differs from a remembered one in any character but the id's, or is not valid JSON there", () => {
+        const remembered = '{"jsonrpc":"2.0","method":"eth_chainId","params":[],"id":1}';
+        const idAt = remembered.indexOf('"id":1') + 5;
+        const texts = [...remembered].flatMap((c, i) => (i === idAt ? [] : [`${remembered.slice(0, i)}${c === "x" ? "y" : "x"}${remembered.slice(i + 1)}`]));
+        // Digits that run into a colon, and a control character (invalid in JSON) in a string id.
+        texts.push(remembered.replace('"id":1', '"id":7:'), remembered.replace('"id":1', '"id":"\u001f"'));
+        for (const text of texts) {
+            const memo = new ParseMemo(10);
+            parseKeeping(memo, remembered);
+            assert.equal(memo.size, 1);
+            assert.deepEqual(withoutTemplate(memo.parse(text, MAX_BATCH).parsed), parseBody(text, MAX_BATCH), JSON.stringify(text));
+        }
+    });
+
     it("freezes remembered params all the way down (every hit shares them)", () => {
         const memo = new ParseMemo(10);
         const text = (id: number): string => `{"jsonrpc":"2.0","method":"eth_call","params":[{"to":"0xab","data":["0x01",{"n":null}]},"latest"],"id":${id}}`;
@@ -205,7 +219,7 @@ describe("parse memo: repeated calls are parsed once", () => {
         const longest = `"${"x".repeat(MAX_STRING_ID_CHARS - 2)}"`;
         assert.deepEqual(plainIdAt(`{"id":${longest}}`), { start: 6, end: 6 + MAX_STRING_ID_CHARS });
         assert.equal(plainIdAt(`{"id":"x${longest.slice(1)}}`), undefined, "one character longer");
-        for (const text of ['{"x":1}', '{"ab":"x"}', "[10,20]", '{"id":}', '{"id":-}', '{"id":"a\\"b"}', '{"id":"a', '{"id":"\u0001"}', '{"id":true}']) {
+        for (const text of ['{"x":1}', '{"ab":"x"}', "[10,20]", '{"id":}', '{"id":-}', '{"id":"a\\"b"}', '{"id":"a', '{"id":"\u0001"}', '{"id":"\u001f"}', '{"id":true}']) {
             assert.equal(plainIdAt(text), undefined, text);
         }
     });

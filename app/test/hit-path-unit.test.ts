@@ -135,6 +135,70 @@ describe("parse memo: repeated calls are parsed once", () => {
         assert.equal(kept('{"jsonrpc":"2.0","method":"eth_chainId","params":[1],"id":"a-b"}'), true);
     });
 
+    it("keeps a text of exactly MAX_TEXT_CHARS characters; one character more is parsed every time", () => {
+        const sized = (length: number, id: number): string => {
+            const head = '{"jsonrpc":"2.0","method":"eth_call","params":["';
+            const tail = `"],"id":${id}}`;
+            return `${head}${"p".repeat(length - head.length - tail.length)}${tail}`;
+        };
+        for (const [length, remembered] of [[MAX_TEXT_CHARS, true], [MAX_TEXT_CHARS + 1, false]] as const) {
+            const memo = new ParseMemo(10);
+            assert.equal(sized(length, 1).length, length);
+            const first = single(parseKeeping(memo, sized(length, 1)));
+            const again = single(parseKeeping(memo, sized(length, 2)));
+            assert.equal(memo.size, remembered ? 1 : 0, `${length} characters`);
+            assert.equal(again.params === first.params, remembered, `${length} characters`);
+            assert.equal(again.rawId, "2");
+        }
+    });
+
+    it("keeps nothing whose id the lookup misread: a fraction or exponent after the digits, or an \"id\": in a notification's params", () => {
+        const memo = new ParseMemo(10);
+        for (const [first, second] of [
+            ['{"jsonrpc":"2.0","method":"eth_chainId","id":1.5}', '{"jsonrpc":"2.0","method":"eth_chainId","id":2.5}'],
+            ['{"jsonrpc":"2.0","method":"eth_chainId","id":1e3}', '{"jsonrpc":"2.0","method":"eth_chainId","id":2e3}'],
+            ['{"jsonrpc":"2.0","method":"eth_call","params":[{"id":1}]}', '{"jsonrpc":"2.0","method":"eth_call","params":[{"id":2}]}'],
+        ]) {
+            assert.deepEqual(parseKeeping(memo, first), parseBody(first), first);
+            assert.equal(memo.size, 0, first);
+            assert.deepEqual(parseKeeping(memo, second), parseBody(second), second);
+        }
+    });
+
+    it("parses anew a text that differs from a remembered one in any character but the id's, or is not valid JSON there", () => {
+        const remembered = '{"jsonrpc":"2.0","method":"eth_chainId","params":[],"id":1}';
+        const idAt = remembered.indexOf('"id":1') + 5;
+        const texts = [...remembered].flatMap((c, i) => (i === idAt ? [] : [`${remembered.slice(0, i)}${c === "x" ? "y" : "x"}${remembered.slice(i + 1)}`]));
+        // Digits that run into a colon, and a control character (invalid in JSON) in a string id.
+        texts.push(remembered.replace('"id":1', '"id":7:'), remembered.replace('"id":1', '"id":"\u001f"'));
+        for (const text of texts) {
+            const memo = new ParseMemo(10);
+            parseKeeping(memo, remembered);
+            assert.equal(memo.size, 1);
+            assert.deepEqual(withoutTemplate(memo.parse(text, MAX_BATCH).parsed), parseBody(text, MAX_BATCH), JSON.stringify(text));
+        }
+    });
+
+    it("freezes remembered params all the way down (every hit shares them)", () => {
+        const memo = new ParseMemo(10);
+        const text = (id: number): string => `{"jsonrpc":"2.0","method":"eth_call","params":[{"to":"0xab","data":["0x01",{"n":null}]},"latest"],"id":${id}}`;
+        parseKeeping(memo, text(1));
+        const params = single(parseKeeping(memo, text(2))).params;
+        assert.deepEqual(params, [{ to: "0xab", data: ["0x01", { n: null }] }, "latest"]);
+        const nested: unknown[] = [];
+        const walk = (v: unknown): void => {
+            if (typeof v === "object" && v !== null) {
+                nested.push(v);
+                Object.values(v).forEach(walk);
+            }
+        };
+        walk(params);
+        assert.equal(nested.length, 4);
+        for (const v of nested) {
+            assert.ok(Object.isFrozen(v), JSON.stringify(v));
+        }
+    });
+
     it("holds at most maxEntries texts, forgetting the oldest first; 0 keeps none", () => {
         const text = (n: number, id = 1): string => `{"jsonrpc":"2.0","method":"eth_call","params":[${n}],"id":${id}}`;
         const memo = new ParseMemo(3);
@@ -152,7 +216,10 @@ describe("parse memo: repeated calls are parsed once", () => {
         assert.deepEqual(plainIdAt('{"id":null}'), { start: 6, end: 10 });
         assert.deepEqual(plainIdAt('{"id":0123}'), { start: 6, end: 7 });
         assert.deepEqual(plainIdAt('{"id":"a"}'), { start: 6, end: 9 });
-        for (const text of ['{"x":1}', '{"id":}', '{"id":-}', '{"id":"a\\"b"}', '{"id":"a', '{"id":"\u0001"}', '{"id":true}']) {
+        const longest = `"${"x".repeat(MAX_STRING_ID_CHARS - 2)}"`;
+        assert.deepEqual(plainIdAt(`{"id":${longest}}`), { start: 6, end: 6 + MAX_STRING_ID_CHARS });
+        assert.equal(plainIdAt(`{"id":"x${longest.slice(1)}}`), undefined, "one character longer");
+        for (const text of ['{"x":1}', '{"ab":"x"}', "[10,20]", '{"id":}', '{"id":-}', '{"id":"a\\"b"}', '{"id":"a', '{"id":"\u0001"}', '{"id":"\u001f"}', '{"id":true}']) {
             assert.equal(plainIdAt(text), undefined, text);
         }
     });

@@ -21,7 +21,7 @@
  * The remembered params are frozen, since every hit shares them. Pure: no I/O.
  */
 import { type BatchItem, type ParsedBody, parseBody, type RpcCall } from "./jsonrpc";
-import { isWhitespace, singleIdRange, type TextRange } from "./rpc-ids";
+import { BACKSLASH, isWhitespace, QUOTE, singleIdRange, type TextRange } from "./rpc-ids";
 
 /** Longer bodies are parsed every time (they are not the repeated polling calls). */
 export const MAX_TEXT_CHARS = 1024;
@@ -31,8 +31,6 @@ export const MAX_STRING_ID_CHARS = 130;
 export const MAX_INTEGER_ID_DIGITS = 15;
 
 const ID_MEMBER = '"id":';
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const MINUS = 0x2d;
 const ZERO = 0x30;
 const NINE = 0x39;

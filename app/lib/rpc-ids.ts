@@ -49,8 +49,8 @@ export function singleIdRange(text: string): TextRange | undefined {
 }
 
 // Character codes: the scanner reads codes, not one-character strings (it runs on every request).
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { PLACEHOLDER_ANSWERS, readCeilingAnswers, replayableHeaders } from "../../tools/bench/ceiling-support";
-import { type BenchResult, type CellResult, median, pairedRatio, type RunFigures } from "../../tools/bench/report";
+import { type BenchResult, type CellResult, markdown, median, pairedRatio, type RunFigures } from "../../tools/bench/report";
 import type { TargetId } from "../../tools/bench/targets";
 
 function run(rps: number, cpuUsPerRequest?: number): RunFigures {
@@ -60,6 +60,29 @@ describe("bench report: paired per-round ratios", () => {
                 assert.equal(pairedRatio(r, "hit", "ceiling", "cpu"), median(rounds.map((i) => b[i][1] / a[i][1])));
             }),
         );
+    });
+});
+
+describe("bench report: how loaded each server was in its fixed-rate runs", () => {
+    const open = (p99Ms: number, cpuUsPerRequest?: number, busyShare?: number): RunFigures => ({ rps: 2000, p50Ms: 1, p99Ms, errors: 0, requests: 8000, cpuUsPerRequest, busyShare });
+    const withOpen = (runs: readonly RunFigures[]): BenchResult => {
+        const base = result({ prod: [run(5000, 200)] });
+        return { ...base, cells: base.cells.map((c) => ({ ...c, open: runs, openRate: 2000, openRateCapped: true })) };
+    };
+    const prodRow = (r: BenchResult): string[] => {
+        const row = markdown(r, ["hit"], ["prod"]).split("\n")[2];
+        return row.split("|").map((cell) => cell.trim());
+    };
+
+    it("prints the medians of the server's CPU per request and of its core's busy share beside the p99", () => {
+        const cells = prodRow(withOpen([open(60, 400, 0.8), open(20, 380, 0.75), open(90, 420, 0.86)]));
+        // path, server, 5 fixed-concurrency figures, asked, got, p50, p99, errors, CPU, busy, lag
+        assert.deepEqual(cells.slice(8, 16), ["2000 (cap)", "2000", "1.00", "60.0", "0", "400.0", "80 %", "0.00"]);
+    });
+
+    it("says n/a for results recorded before the fixed-rate CPU was measured", () => {
+        const cells = prodRow(withOpen([open(60), open(20)]));
+        assert.deepEqual(cells.slice(13, 15), ["n/a", "n/a"]);
     });
 });
 

@@ -17,6 +17,11 @@ export interface RunFigures {
     readonly maxSendLagMs?: number;
     /** The server's CPU time (its process tree, user + system) per answered request, µs. */
     readonly cpuUsPerRequest?: number;
+    /**
+     * The server's CPU time over the run's wall time (1 = one core busy throughout). At a
+     * fixed rate it says how loaded the server was: a p99 is read against it.
+     */
+    readonly busyShare?: number;
 }
 
 export interface CellResult {
@@ -69,6 +74,8 @@ export interface MedianFigures {
     readonly requests: number;
     /** Median CPU µs per request (NaN for results recorded before it was measured). */
     readonly cpuUsPerRequest: number;
+    /** Median share of a core the server used (NaN for results recorded before it was measured). */
+    readonly busyShare: number;
 }
 
 export function medians(runs: readonly RunFigures[]): MedianFigures {
@@ -79,6 +86,7 @@ export function medians(runs: readonly RunFigures[]): MedianFigures {
         errors: runs.reduce((sum, r) => sum + r.errors, 0),
         requests: runs.reduce((sum, r) => sum + r.requests, 0),
         cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest ?? Number.NaN)),
+        busyShare: median(runs.map((r) => r.busyShare ?? Number.NaN)),
     };
 }
 
@@ -170,6 +178,7 @@ const fmt = {
     ms: (v: number): string => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) : "n/a"),
     ratio: (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : "n/a"),
     pct: (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : "n/a"),
+    busy: (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(0)} %` : "n/a"),
     us: (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : "n/a"),
     mib: (v: number | undefined): string => (v === undefined ? "n/a" : `${(v / 1024 / 1024).toFixed(0)} MiB`),
 };
@@ -178,9 +187,9 @@ const fmt = {
 export function markdown(result: BenchResult, paths: readonly PathId[], targets: readonly TargetId[]): string {
     const lines: string[] = [];
     lines.push(
-        `| path | server | fixed concurrency (c=${result.settings.connections}): req/s | p50 ms | p99 ms | errors | CPU µs/request | fixed rate: asked req/s | got req/s | p50 ms | p99 ms | errors | sender lag ms (max) |`,
+        `| path | server | fixed concurrency (c=${result.settings.connections}): req/s | p50 ms | p99 ms | errors | CPU µs/request | fixed rate: asked req/s | got req/s | p50 ms | p99 ms | errors | CPU µs/request | server's core busy | sender lag ms (max) |`,
     );
-    lines.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    lines.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     for (const p of paths) {
         for (const t of targets) {
             const c = cell(result, t, p);
@@ -190,7 +199,7 @@ export function markdown(result: BenchResult, paths: readonly PathId[], targets:
             // The sender's worst lag over the runs: large means core 0 (not the server) was busy.
             const lag = Math.max(...c.open.map((r) => r.maxSendLagMs ?? 0));
             lines.push(
-                `| ${p} | (${TARGETS[t].letter}) ${TARGETS[t].label} | ${fmt.rps(closed.rps)} | ${fmt.ms(closed.p50Ms)} | ${fmt.ms(closed.p99Ms)} | ${closed.errors} | ${fmt.us(closed.cpuUsPerRequest)} | ${fmt.rps(c.openRate)}${c.openRateCapped ? " (cap)" : ""} | ${fmt.rps(open.rps)} | ${fmt.ms(open.p50Ms)} | ${fmt.ms(open.p99Ms)} | ${open.errors} | ${fmt.ms(lag)} |`,
+                `| ${p} | (${TARGETS[t].letter}) ${TARGETS[t].label} | ${fmt.rps(closed.rps)} | ${fmt.ms(closed.p50Ms)} | ${fmt.ms(closed.p99Ms)} | ${closed.errors} | ${fmt.us(closed.cpuUsPerRequest)} | ${fmt.rps(c.openRate)}${c.openRateCapped ? " (cap)" : ""} | ${fmt.rps(open.rps)} | ${fmt.ms(open.p50Ms)} | ${fmt.ms(open.p99Ms)} | ${open.errors} | ${fmt.us(open.cpuUsPerRequest)} | ${fmt.busy(open.busyShare)} | ${fmt.ms(lag)} |`,
             );
         }
     }

@@ -228,15 +228,15 @@ async function main(): Promise<void> {
                     const s = serverOf(servers, t);
                     focus(t);
                     const sampler = new RssSampler(s.started.pid);
-                    const cpuBefore = treeCpuMs(s.started.pid);
-                    const w = await runWrk({
-                        url: `${s.base}${p.urlPath}`,
-                        luaScript: luaOf(luaFiles, p.id),
-                        connections: options.connections,
-                        durationS: options.durationS,
-                        scriptArgs: [nextTag()],
-                    });
-                    const r: RunFigures = { ...w, cpuUsPerRequest: ((treeCpuMs(s.started.pid) - cpuBefore) * 1000) / Math.max(1, w.requests) };
+                    const r = await withCpu(s.started.pid, () =>
+                        runWrk({
+                            url: `${s.base}${p.urlPath}`,
+                            luaScript: luaOf(luaFiles, p.id),
+                            connections: options.connections,
+                            durationS: options.durationS,
+                            scriptArgs: [nextTag()],
+                        }),
+                    );
                     peakRss[t] = Math.max(peakRss[t] ?? 0, sampler.stop());
                     closed.get(t)?.push(r);
                     say(`  ${p.id} c=${options.connections} run ${run} ${TARGETS[t].letter}: ${r.rps.toFixed(0)} req/s p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms errors ${r.errors} CPU ${(r.cpuUsPerRequest ?? 0).toFixed(1)} µs/req`);
@@ -253,10 +253,10 @@ async function main(): Promise<void> {
                     focus(t);
                     const { rate } = rateOf(t);
                     const sampler = new RssSampler(s.started.pid);
-                    const r = await openRun(s.base, p, rate, options.durationS);
+                    const r = await withCpu(s.started.pid, () => openRun(s.base, p, rate, options.durationS));
                     peakRss[t] = Math.max(peakRss[t] ?? 0, sampler.stop());
                     open.get(t)?.push(r);
-                    say(`  ${p.id} @${rate}/s run ${run} ${TARGETS[t].letter}: ${r.rps.toFixed(0)} req/s p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms errors ${r.errors} sender lag ${(r.maxSendLagMs ?? 0).toFixed(1)} ms`);
+                    say(`  ${p.id} @${rate}/s run ${run} ${TARGETS[t].letter}: ${r.rps.toFixed(0)} req/s p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms errors ${r.errors} CPU ${(r.cpuUsPerRequest ?? 0).toFixed(1)} µs/req, core ${((r.busyShare ?? 0) * 100).toFixed(0)} % busy, sender lag ${(r.maxSendLagMs ?? 0).toFixed(1)} ms`);
                 }
             }
             for (const t of targets) {
@@ -343,6 +343,18 @@ function pathOf(paths: readonly BenchPath[], id: PathId): BenchPath {
         throw new Error(`no bench path ${id}`);
     }
     return found;
+}
+
+/**
+ * Runs `measure` against the server `pid` and adds what the server spent on it: CPU µs per
+ * request and its CPU time over the run's wall time (its share of a core).
+ */
+async function withCpu(pid: number, measure: () => Promise<RunFigures>): Promise<RunFigures> {
+    const cpuBefore = treeCpuMs(pid);
+    const startedAt = performance.now();
+    const r = await measure();
+    const cpuMs = treeCpuMs(pid) - cpuBefore;
+    return { ...r, cpuUsPerRequest: (cpuMs * 1000) / Math.max(1, r.requests), busyShare: cpuMs / (performance.now() - startedAt) };
 }
 
 async function openRun(base: string, p: BenchPath, rate: number, durationS: number): Promise<RunFigures> {

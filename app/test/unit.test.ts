@@ -7,8 +7,10 @@ import path from "node:path";
 import { endpointCacheKey, parseCacheTtls, responseCacheKey } from "../lib/cache-policy";
 import { ENV_NAMES, ENV_VARS, type EnvName, formatProblems, readConfig, redactUrlPassword } from "../lib/env";
 import { ENV_TABLE_MARKERS, renderEnvTable } from "../lib/env-docs";
+import fc from "fast-check";
 import { jsonDepthExceeds } from "../lib/json-depth";
 import { DEFAULT_MAX_BATCH, MAX_JSON_DEPTH, parseBody, rpcError, RpcCode, validateCall } from "../lib/jsonrpc";
+import { closingQuote, rawIds } from "../lib/rpc-ids";
 import { KeyedLimiter } from "../lib/upstream";
 
 const VALID: Record<string, string> = {
@@ -184,6 +186,66 @@ describe("JSON nesting depth", () => {
             assert.equal(jsonDepthExceeds(text, depth), false, text);
             assert.equal(jsonDepthExceeds(text, depth - 1), true, text);
         }
+    });
+
+    // The scans skip strings with indexOf (closingQuote). Their oracle is the character loop they
+    // replaced: inside a string a backslash skips the next character and a quote ends it.
+    const loopClosingQuote = (text: string, open: number): number => {
+        let i = open + 1;
+        while (i < text.length && text.charCodeAt(i) !== 0x22) {
+            i += text.charCodeAt(i) === 0x5c ? 2 : 1;
+        }
+        return Math.min(i, text.length);
+    };
+    const loopDepthExceeds = (text: string, max: number): boolean => {
+        let depth = 0;
+        let inString = false;
+        for (let i = 0; i < text.length; i++) {
+            const c = text.charCodeAt(i);
+            if (inString) {
+                if (c === 0x5c) i++;
+                else if (c === 0x22) inString = false;
+            } else if (c === 0x22) inString = true;
+            else if (c === 0x5b || c === 0x7b) {
+                if (++depth > max) return true;
+            } else if (c === 0x5d || c === 0x7d) depth--;
+        }
+        return false;
+    };
+    // Texts made of the characters that matter (quotes, backslash runs, brackets) and filler,
+    // valid JSON or not: unterminated strings and trailing backslashes included.
+    const scanText = fc.array(fc.constantFrom('"', "\\", "\\\\", "[", "]", "{", "}", "a", "0x12ab", " "), { maxLength: 40 }).map((parts) => parts.join(""));
+
+    it("finds the closing quote the character loop finds, for any text and any opening quote", () => {
+        fc.assert(
+            fc.property(scanText, (text) => {
+                for (let i = 0; i < text.length; i++) {
+                    if (text[i] === '"') {
+                        assert.equal(closingQuote(text, i), loopClosingQuote(text, i), `${JSON.stringify(text)} at ${i}`);
+                    }
+                }
+            }),
+            { numRuns: 2000 },
+        );
+        assert.equal(closingQuote('"\\\\\\\\"', 0), 5, "four backslashes escape each other");
+        assert.equal(closingQuote('"\\\\\\"', 0), 5, "the third backslash escapes the quote: no closing quote");
+    });
+
+    it("answers what the character loop answers, for any text and limit", () => {
+        fc.assert(
+            fc.property(scanText, fc.integer({ min: 0, max: 4 }), (text, max) => {
+                assert.equal(jsonDepthExceeds(text, max), loopDepthExceeds(text, max), JSON.stringify(text));
+            }),
+            { numRuns: 3000 },
+        );
+    });
+
+    it("skips a long string whole and still counts the brackets after it", () => {
+        const data = `0x${"ab".repeat(500_000)}\\\\\\"[[[`;
+        const text = `{"params":["${data}",[[[1]]]]}`;
+        assert.equal(jsonDepthExceeds(text, 5), false);
+        assert.equal(jsonDepthExceeds(text, 4), true);
+        assert.deepEqual(rawIds(`{"params":["${data}"],"id":"x"}`), { kind: "single", id: '"x"' });
     });
 
     it("a request nested deeper than the limit is an Invalid Request, before any stack-deep work", () => {

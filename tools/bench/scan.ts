@@ -4,12 +4,16 @@
  * (`jsonDepthExceeds`), and the raw-id scan of every request body (`rawIds`), with
  * `JSON.parse` of the same text beside them for scale.
  *
- *   npm run bench:scan -- --baseline <a staged or built app's folder holding lib/*.js> [--rounds 9]
+ *   npm run bench:scan -- --baseline <other checkout>/app/.next/standalone [--rounds 9]
+ *
+ * `--baseline` is any folder holding a production build's lib/*.js: a built app's
+ * `.next/standalone`, or the image `npm run bench` staged (.tmp/bench/image-baseline).
  *
  * Without `--baseline` only this checkout's scans are timed. Rounds alternate between the
  * two builds; each figure is the median over rounds of ns per call (the host's speed drifts,
  * so a ratio is taken per round and its median printed too).
  */
+import fs from "node:fs";
 import path from "node:path";
 import { buildModule } from "./ceiling-support";
 import * as depth from "../../app/lib/json-depth";
@@ -78,7 +82,7 @@ function main(): void {
     for (let i = 0; i < argv.length; i += 2) {
         const name = argv[i].replace(/^--/, "");
         if (!["baseline", "rounds"].includes(name) || i + 1 >= argv.length) {
-            process.stderr.write(`bench:scan: unknown or incomplete option ${argv[i]}; allowed: --baseline <app dir> --rounds <1-99>\n`);
+            process.stderr.write(`bench:scan: unknown or incomplete option ${argv[i]}; allowed: --baseline <a build's .next/standalone> --rounds <1-99>\n`);
             process.exit(2);
         }
         values.set(name, argv[i + 1]);
@@ -92,6 +96,10 @@ function main(): void {
     const builds: [string, Scans][] = [["this checkout", { jsonDepthExceeds: depth.jsonDepthExceeds, rawIds: ids.rawIds }]];
     if (baselineDir !== undefined) {
         const dir = path.resolve(baselineDir);
+        if (!fs.existsSync(path.join(dir, "lib", "json-depth.js")) || !fs.existsSync(path.join(dir, "lib", "rpc-ids.js"))) {
+            process.stderr.write(`bench:scan: --baseline ${baselineDir}: no lib/json-depth.js and lib/rpc-ids.js there; give a built app's .next/standalone folder\n`);
+            process.exit(2);
+        }
         builds.push([`baseline (${dir})`, { jsonDepthExceeds: buildModule<typeof depth>(dir, "json-depth").jsonDepthExceeds, rawIds: buildModule<typeof ids>(dir, "rpc-ids").rawIds }]);
     }
     process.stdout.write(`bench:scan: node ${process.version}, ${rounds.value} alternating rounds; median ns per call\n`);

@@ -237,8 +237,14 @@ describe("fleet:local with 3 replicas (HAProxy in front)", function () {
         const during = [...(failed.get("before") ?? []), ...(failed.get("kill") ?? [])];
         console.log(`    kill -9 under load (concurrency ${concurrency}): ${during.length} of ${load.result.total} failed, all sent before HAProxy marked ${victim.id} down (${[...new Set(during)].join(", ") || "none"})`);
         assert.deepEqual(failed.get("down") ?? [], [], "a request sent after the instance was marked down failed");
-        // What fails is what was already on its way to the dead instance: the balancer's 502.
-        assert.deepEqual(during.filter((f) => f !== "HTTP 502"), []);
+        // What fails is what was already on its way to the dead instance: mostly the balancer's
+        // 502, sometimes a connection HAProxy closed with no answer at all. The latter was seen
+        // once, in a clean-clone CI run (2026-11-29 19:22 UTC: one "socket hang up" among the
+        // requests in flight at the kill); HAProxy keeps no log here, so its reason is unknown.
+        // Both are what a kill -9 does to requests already sent to the instance. The assertion
+        // above is the one that matters: nothing sent after HAProxy marked it down fails.
+        const IN_FLIGHT_FAILURES = new Set(["HTTP 502", "socket hang up"]);
+        assert.deepEqual(during.filter((f) => !IN_FLIGHT_FAILURES.has(f)), []);
         assert.ok((answered.get("before")?.get(victim.id) ?? 0) > 0, "the victim answered before the kill");
         const down = answered.get("down") ?? new Map<string, number>();
         assert.equal(down.get(victim.id) ?? 0, 0, `requests reached ${victim.id} after HAProxy marked it down`);

@@ -61,7 +61,7 @@ const CLOSE_ARRAY = 0x5d;
  * Index of the quote that closes the string opened at `open` (`text[open]` is `"`), or
  * `text.length` when none does. Jumps from quote to quote with `indexOf` instead of reading
  * every character: a string's length is most of a large body or answer (hex data, logs),
- * and a character loop over it cost ~3.5 ns a character (BENCHMARKS.md, run 14). A quote
+ * and a character loop over it cost 6–8 ns a character (BENCHMARKS.md, run 14). A quote
  * closes the string when an even number of backslashes precedes it.
  */
 export function closingQuote(text: string, open: number): number {

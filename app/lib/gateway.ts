@@ -38,8 +38,9 @@ export function handleGateway(req: ApiRequest, deps: GatewayDeps): ApiResponse |
         }
     }
     const cors = corsHeaders(deps.cors, origin);
+    const answer = answerGateway(req, deps);
     // Without CORS headers to add, the answer's own promise is returned (one step fewer).
-    return Object.keys(cors).length === 0 ? answerGateway(req, deps) : answerGateway(req, deps).then((out) => withHeaders(out, cors));
+    return Object.keys(cors).length === 0 ? answer : answer.then((out) => withHeaders(out, cors));
 }
 
 async function answerGateway(req: ApiRequest, deps: GatewayDeps): Promise<ApiResponse> {

@@ -19,8 +19,10 @@ import { buildModule } from "./ceiling-support";
 import * as depth from "../../app/lib/json-depth";
 import { MAX_JSON_DEPTH } from "../../app/lib/jsonrpc";
 import * as ids from "../../app/lib/rpc-ids";
-import { readInteger } from "../loadtest/args";
+import { formatArgProblems, readInteger, scanArgs } from "../loadtest/args";
 import { median } from "./report";
+
+const USAGE = "Usage: npm run bench:scan -- [--baseline <another build's .next/standalone>] [--rounds <1-99>, default 9]";
 
 interface Scans {
     readonly jsonDepthExceeds: typeof depth.jsonDepthExceeds;
@@ -88,19 +90,17 @@ function nsPerCall(work: () => unknown, budgetMs: number): number {
 }
 
 function main(): void {
-    const values = new Map<string, string>();
-    const argv = process.argv.slice(2);
-    for (let i = 0; i < argv.length; i += 2) {
-        const name = argv[i].replace(/^--/, "");
-        if (!["baseline", "rounds"].includes(name) || i + 1 >= argv.length) {
-            process.stderr.write(`bench:scan: unknown or incomplete option ${argv[i]}; allowed: --baseline <a build's .next/standalone> --rounds <1-99>\n`);
-            process.exit(2);
-        }
-        values.set(name, argv[i + 1]);
+    const { values, flags, problems } = scanArgs(process.argv.slice(2), ["baseline", "rounds"] as const, ["help"]);
+    if (flags.has("help")) {
+        process.stdout.write(`${USAGE}\n`);
+        return;
     }
     const rounds = readInteger(values.get("rounds") ?? "9", 1, 99);
     if (!("value" in rounds)) {
-        process.stderr.write(`bench:scan: --rounds: ${rounds.allowed}\n`);
+        problems.push({ option: "--rounds", given: values.get("rounds") ?? "", allowed: rounds.allowed });
+    }
+    if (problems.length > 0 || !("value" in rounds)) {
+        process.stderr.write(`${formatArgProblems(problems, "bench:scan")}\n`);
         process.exit(2);
     }
     const baselineDir = values.get("baseline");

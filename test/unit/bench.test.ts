@@ -84,6 +84,30 @@ describe("bench report: how loaded each server was in its fixed-rate runs", () =
         const cells = prodRow(withOpen([open(60), open(20)]));
         assert.deepEqual(cells.slice(13, 15), ["n/a", "n/a"]);
     });
+
+    it("marks a rate the probes lowered, and lists each probe's rate, busy share and p99", () => {
+        const base = withOpen([open(9, 350, 0.7)]);
+        const probed: BenchResult = {
+            ...base,
+            settings: { ...base.settings, openTargetBusy: 0.7 },
+            cells: base.cells.map((c) => ({
+                ...c,
+                openRate: 1609,
+                openRateCapped: false,
+                openRateBasis: "busy",
+                openProbes: [
+                    { rate: 2000, figures: open(94.8, 417, 0.87) },
+                    { rate: 1609, figures: open(12.5, 430, 0.69) },
+                ],
+            })),
+        };
+        assert.equal(prodRow(probed)[8], "1609 (by core)");
+        const text = markdown(probed, ["hit"], ["prod"]);
+        assert.match(text, /at most 70 % busy \(\+5 points for noise\)/);
+        assert.match(text, /\| hit \| \(b\) [^|]+ \| 2000\/s: 87 % busy, p99 94\.8 ms; 1609\/s: 69 % busy, p99 12\.5 ms \| 1609 \(by core\) \|/);
+        // Results recorded before the probes print no probe table.
+        assert.doesNotMatch(markdown(base, ["hit"], ["prod"]), /probes \(rate/);
+    });
 });
 
 describe("bench ceilings: the production server's answers, replayed", () => {

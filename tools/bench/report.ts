@@ -2,6 +2,7 @@
  * Medians over runs, ratios between servers measured in the same invocation, and the
  * tables the benchmark prints (plain text for the terminal, Markdown for BENCHMARKS.md).
  */
+import { OPEN_RATE_POLICY, type OpenRateBasis } from "./open-rate";
 import type { PathId } from "./paths";
 import type { TargetId } from "./targets";
 import { TARGETS } from "./targets";
@@ -35,6 +36,16 @@ export interface CellResult {
     readonly openRate: number;
     /** True when openRate was cut to what the generator can send from one core. */
     readonly openRateCapped: boolean;
+    /** How openRate was chosen (tools/bench/open-rate.ts); absent in older results. */
+    readonly openRateBasis?: OpenRateBasis;
+    /** The short runs that chose openRate, in order; the first is at the starting rate. */
+    readonly openProbes?: readonly ProbeRun[];
+}
+
+/** One probe of the fixed-rate calibration. */
+export interface ProbeRun {
+    readonly rate: number;
+    readonly figures: RunFigures;
 }
 
 export interface BenchResult {
@@ -46,6 +57,8 @@ export interface BenchResult {
         readonly warmupS: number;
         readonly connections: number;
         readonly openFraction: number;
+        /** The core busy share the fixed-rate runs aimed at (absent: rate from c=64 alone). */
+        readonly openTargetBusy?: number;
         /** The fixed-rate runs never asked more than this (older results: 2000). */
         readonly maxOpenRps?: number;
     };
@@ -183,6 +196,43 @@ const fmt = {
     mib: (v: number | undefined): string => (v === undefined ? "n/a" : `${(v / 1024 / 1024).toFixed(0)} MiB`),
 };
 
+/** After the asked rate: why it is not simply 70 % of the c=64 median. */
+function rateNote(c: CellResult): string {
+    if (c.openRateCapped) {
+        return " (cap)";
+    }
+    return c.openRateBasis === "busy" ? " (by core)" : "";
+}
+
+/**
+ * How each fixed rate was chosen: every probe's rate, core busy share and p99. The first
+ * probe ran at the starting rate (70 % of the c=64 median, capped), so it also shows what
+ * the server did there. Empty for results recorded before the probes.
+ */
+function probeLines(result: BenchResult, paths: readonly PathId[], targets: readonly TargetId[]): string[] {
+    const rows: string[] = [];
+    for (const p of paths) {
+        for (const t of targets) {
+            const c = cell(result, t, p);
+            if (c?.openProbes === undefined || c.openProbes.length === 0) continue;
+            const steps = c.openProbes.map((probe) => `${fmt.rps(probe.rate)}/s: ${fmt.busy(probe.figures.busyShare ?? Number.NaN)} busy, p99 ${fmt.ms(probe.figures.p99Ms)} ms`);
+            rows.push(`| ${p} | (${TARGETS[t].letter}) ${TARGETS[t].label} | ${steps.join("; ")} | ${fmt.rps(c.openRate)}${rateNote(c)} |`);
+        }
+    }
+    if (rows.length === 0) {
+        return [];
+    }
+    const target = result.settings.openTargetBusy;
+    return [
+        "",
+        `Fixed rate chosen by short probes: "(by core)" marks a rate lowered until the server's core was at most ${target === undefined ? "n/a" : fmt.busy(target)} busy (+${(OPEN_RATE_POLICY.tolerance * 100).toFixed(0)} points for noise), "(cap)" the sender's limit.`,
+        "",
+        "| path | server | probes (rate: core busy, p99) | asked |",
+        "|---|---|---|--:|",
+        ...rows,
+    ];
+}
+
 /** The Markdown tables: one row per path × server, then ratios, then memory. */
 export function markdown(result: BenchResult, paths: readonly PathId[], targets: readonly TargetId[]): string {
     const lines: string[] = [];
@@ -199,10 +249,11 @@ export function markdown(result: BenchResult, paths: readonly PathId[], targets:
             // The sender's worst lag over the runs: large means core 0 (not the server) was busy.
             const lag = Math.max(...c.open.map((r) => r.maxSendLagMs ?? 0));
             lines.push(
-                `| ${p} | (${TARGETS[t].letter}) ${TARGETS[t].label} | ${fmt.rps(closed.rps)} | ${fmt.ms(closed.p50Ms)} | ${fmt.ms(closed.p99Ms)} | ${closed.errors} | ${fmt.us(closed.cpuUsPerRequest)} | ${fmt.rps(c.openRate)}${c.openRateCapped ? " (cap)" : ""} | ${fmt.rps(open.rps)} | ${fmt.ms(open.p50Ms)} | ${fmt.ms(open.p99Ms)} | ${open.errors} | ${fmt.us(open.cpuUsPerRequest)} | ${fmt.busy(open.busyShare)} | ${fmt.ms(lag)} |`,
+                `| ${p} | (${TARGETS[t].letter}) ${TARGETS[t].label} | ${fmt.rps(closed.rps)} | ${fmt.ms(closed.p50Ms)} | ${fmt.ms(closed.p99Ms)} | ${closed.errors} | ${fmt.us(closed.cpuUsPerRequest)} | ${fmt.rps(c.openRate)}${rateNote(c)} | ${fmt.rps(open.rps)} | ${fmt.ms(open.p50Ms)} | ${fmt.ms(open.p99Ms)} | ${open.errors} | ${fmt.us(open.cpuUsPerRequest)} | ${fmt.busy(open.busyShare)} | ${fmt.ms(lag)} |`,
             );
         }
     }
+    lines.push(...probeLines(result, paths, targets));
     lines.push("");
     const withBase = targets.includes("prod-base");
     const withE = targets.includes("cache-ceiling");

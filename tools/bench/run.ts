@@ -16,7 +16,9 @@
  * run by run, server by server) so slow drift on this shared machine hits every server
  * alike. `next dev` is stopped (SIGSTOP) while the others are measured: it compiles in
  * the background between its own rounds, and on core 1 that would be charged to them. Per path and server: a warm-up, `runs` fixed-concurrency runs with wrk, then
- * `runs` fixed-arrival-rate runs at 70 % of that server's own fixed-concurrency median.
+ * `runs` fixed-arrival-rate runs at 70 % of that server's own capacity: 70 % of its
+ * fixed-concurrency median, lowered by short probes until its core is about 70 % busy
+ * (tools/bench/open-rate.ts).
  * Prints medians, the b/a and b/c ratios and memory; writes JSON and Markdown to .tmp/bench/.
  */
 import { spawnSync } from "node:child_process";
@@ -30,13 +32,12 @@ import { summarize } from "../loadtest/stats";
 import { benchPaths, BenchPath, BENCH_CACHE_TTLS, HIT_BODY, missBody, PATH_IDS, PathId, writeLuaScripts } from "./paths";
 import { canPin, httpRequest, LOAD_CPU, pauseGroup, pinSelf, resumeGroup, RssSampler, Started, stop, treeCpuMs, treeRssBytes, waitForOk } from "./proc";
 import { type CeilingAnswer, type CeilingAnswers, PLACEHOLDER_ANSWERS, replayableHeaders } from "./ceiling-support";
-import { BenchResult, CellResult, markdown, medians, RunFigures } from "./report";
+import { calibrateOpenRate, OPEN_RATE_POLICY, type OpenRateBasis } from "./open-rate";
+import { BenchResult, CellResult, markdown, medians, type ProbeRun, RunFigures } from "./report";
 import { startServices } from "./services";
 import { BASELINE_IMAGE, ensureBuild, measuresPath, ROOT, stageDevApp, stageImage, startTarget, TARGET_IDS, TargetId, TARGETS } from "./targets";
 import { runWrk } from "./wrk";
 
-/** The fixed-rate runs ask for this share of what the server did at fixed concurrency. */
-const OPEN_FRACTION = 0.7;
 /**
  * The fixed-rate runs never ask more than this. The sender is a Node process sharing
  * core 0 with Redis and the upstream stub; alone it holds 6,000/s, but at 5,000/s with
@@ -242,11 +243,28 @@ async function main(): Promise<void> {
                     say(`  ${p.id} c=${options.connections} run ${run} ${TARGETS[t].letter}: ${r.rps.toFixed(0)} req/s p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms errors ${r.errors} CPU ${(r.cpuUsPerRequest ?? 0).toFixed(1)} µs/req`);
                 }
             }
-            const open = new Map<TargetId, RunFigures[]>(targets.map((t) => [t, []]));
-            const rateOf = (t: TargetId): { rate: number; capped: boolean } => {
-                const wanted = Math.max(1, Math.round(medians(closed.get(t) ?? []).rps * OPEN_FRACTION));
-                return { rate: Math.min(wanted, options.maxRate), capped: wanted > options.maxRate };
+            // Each server's rate: 70 % of its capacity under arrivals one at a time (open-rate.ts).
+            const chosen = new Map<TargetId, { rate: number; basis: OpenRateBasis; probes: ProbeRun[] }>();
+            for (const t of targets) {
+                const s = serverOf(servers, t);
+                focus(t);
+                const probes: ProbeRun[] = [];
+                const picked = await calibrateOpenRate(medians(closed.get(t) ?? []).rps, { ...OPEN_RATE_POLICY, cap: options.maxRate }, async (rate) => {
+                    const r = await withCpu(s.started.pid, () => openRun(s.base, p, rate, probeSeconds(options.durationS)));
+                    probes.push({ rate, figures: r });
+                    say(`  ${p.id} probe @${rate}/s ${TARGETS[t].letter}: core ${((r.busyShare ?? 0) * 100).toFixed(0)} % busy, p99 ${r.p99Ms.toFixed(2)} ms`);
+                    return r.busyShare ?? Number.NaN;
+                });
+                chosen.set(t, { rate: picked.rate, basis: picked.basis, probes });
+            }
+            const rateOf = (t: TargetId): { rate: number; basis: OpenRateBasis; probes: ProbeRun[] } => {
+                const c = chosen.get(t);
+                if (c === undefined) {
+                    throw new Error(`no fixed rate chosen for ${t}`);
+                }
+                return c;
             };
+            const open = new Map<TargetId, RunFigures[]>(targets.map((t) => [t, []]));
             for (let run = 1; run <= options.runs; run++) {
                 for (const t of targets) {
                     const s = serverOf(servers, t);
@@ -260,8 +278,8 @@ async function main(): Promise<void> {
                 }
             }
             for (const t of targets) {
-                const { rate, capped } = rateOf(t);
-                cells.push({ target: t, path: p.id, closed: closed.get(t) ?? [], open: open.get(t) ?? [], openRate: rate, openRateCapped: capped });
+                const { rate, basis, probes } = rateOf(t);
+                cells.push({ target: t, path: p.id, closed: closed.get(t) ?? [], open: open.get(t) ?? [], openRate: rate, openRateCapped: basis === "cap", openRateBasis: basis, openProbes: probes });
             }
         }
 
@@ -273,7 +291,8 @@ async function main(): Promise<void> {
                 durationS: options.durationS,
                 warmupS: options.warmupS,
                 connections: options.connections,
-                openFraction: OPEN_FRACTION,
+                openFraction: OPEN_RATE_POLICY.fraction,
+                openTargetBusy: OPEN_RATE_POLICY.targetBusy,
                 maxOpenRps: options.maxRate,
             },
             cells,
@@ -355,6 +374,11 @@ async function withCpu(pid: number, measure: () => Promise<RunFigures>): Promise
     const r = await measure();
     const cpuMs = treeCpuMs(pid) - cpuBefore;
     return { ...r, cpuUsPerRequest: (cpuMs * 1000) / Math.max(1, r.requests), busyShare: cpuMs / (performance.now() - startedAt) };
+}
+
+/** A probe is short: it only has to read how busy the server's core is at a rate. */
+function probeSeconds(durationS: number): number {
+    return Math.min(durationS, 3);
 }
 
 async function openRun(base: string, p: BenchPath, rate: number, durationS: number): Promise<RunFigures> {

@@ -63,6 +63,25 @@ describe("bench report: paired per-round ratios", () => {
     });
 });
 
+describe("bench report: the miss path's I/O ceiling (f)", () => {
+    it("prints b/f and f ÷ b only when (f) ran, from the miss rounds", () => {
+        const miss = (cells: Partial<Record<TargetId, readonly RunFigures[]>>): BenchResult => {
+            const r = result(cells);
+            return { ...r, cells: r.cells.map((c) => ({ ...c, path: "miss" })) };
+        };
+        const withF = miss({ prod: [run(100, 200), run(120, 180)], "proxy-ceiling": [run(250, 80), run(240, 82)], "proxy-cache-ceiling": [run(160, 125), run(150, 130)] });
+        const text = markdown(withF, ["miss"], ["prod", "proxy-ceiling", "proxy-cache-ceiling"]);
+        const ratioRow = text.split("\n").find((l) => l.startsWith("| miss | n/a |"));
+        assert.ok(ratioRow !== undefined);
+        // b/f from the medians: 110 ÷ 155.
+        assert.match(ratioRow, / 71\.0 % \| n\/a \|$/);
+        assert.match(text, /b\/f \(miss: prod ÷ miss I\/O ceiling\)/);
+        assert.equal(pairedRatio(withF, "miss", "proxy-cache-ceiling", "rps"), median([100 / 160, 120 / 150]));
+        const without = miss({ prod: [run(100, 200)], "proxy-ceiling": [run(250, 80)] });
+        assert.doesNotMatch(markdown(without, ["miss"], ["prod", "proxy-ceiling"]), /b\/f \(miss/);
+    });
+});
+
 describe("bench report: how loaded each server was in its fixed-rate runs", () => {
     const open = (p99Ms: number, cpuUsPerRequest?: number, busyShare?: number): RunFigures => ({ rps: 2000, p50Ms: 1, p99Ms, errors: 0, requests: 8000, cpuUsPerRequest, busyShare });
     const withOpen = (runs: readonly RunFigures[]): BenchResult => {

@@ -159,9 +159,11 @@ export function ratios(
     bOverBase: number;
     bOverE: number;
     bRedisOverE: number;
+    bOverF: number;
     p99OverCeiling: number;
     baseP99OverCeiling: number;
     p99OverE: number;
+    p99OverF: number;
 } {
     const rps = (t: TargetId): number => {
         const c = cell(result, t, path);
@@ -180,9 +182,11 @@ export function ratios(
         bOverBase: rps("prod") / rps("prod-base"),
         bOverE: rps("prod") / rps("cache-ceiling"),
         bRedisOverE: rps("prod-redis") / rps("cache-ceiling"),
+        bOverF: rps("prod") / rps("proxy-cache-ceiling"),
         p99OverCeiling: p99("prod") / p99(ceilingOf(path)),
         baseP99OverCeiling: p99("prod-base") / p99(ceilingOf(path)),
         p99OverE: p99("prod") / p99("cache-ceiling"),
+        p99OverF: p99("prod") / p99("proxy-cache-ceiling"),
     };
 }
 
@@ -257,33 +261,36 @@ export function markdown(result: BenchResult, paths: readonly PathId[], targets:
     lines.push("");
     const withBase = targets.includes("prod-base");
     const withE = targets.includes("cache-ceiling");
+    const withF = targets.includes("proxy-cache-ceiling");
     lines.push(
         "| path | b/a (prod ÷ next dev) | b/c (prod ÷ bare node:http) | b/b′ (lean ÷ Next route handlers) | b/d (prod ÷ proxy ceiling) | fixed-rate p99: b ÷ its ceiling | b/b0 (logging+metrics on ÷ off) |" +
             (withBase ? " b/b* (prod ÷ baseline build) | fixed-rate p99: b* ÷ its ceiling |" : "") +
-            (withE ? " b/e (hit: prod ÷ cache ceiling) | bR/e (hit from Redis ÷ cache ceiling) | fixed-rate p99: b ÷ e |" : ""),
+            (withE ? " b/e (hit: prod ÷ cache ceiling) | bR/e (hit from Redis ÷ cache ceiling) | fixed-rate p99: b ÷ e |" : "") +
+            (withF ? " b/f (miss: prod ÷ miss I/O ceiling) | fixed-rate p99: b ÷ f |" : ""),
     );
-    lines.push(`|---|--:|--:|--:|--:|--:|--:|${withBase ? "--:|--:|" : ""}${withE ? "--:|--:|--:|" : ""}`);
+    lines.push(`|---|--:|--:|--:|--:|--:|--:|${withBase ? "--:|--:|" : ""}${withE ? "--:|--:|--:|" : ""}${withF ? "--:|--:|" : ""}`);
     for (const p of paths) {
         const r = ratios(result, p);
         const ceilingLetter = TARGETS[ceilingOf(p)].letter;
         lines.push(
             `| ${p} | ${fmt.ratio(r.bOverA)} | ${fmt.pct(r.bOverC)} | ${fmt.ratio(r.bOverBNext)} | ${fmt.pct(r.bOverD)} | ${fmt.ratio(r.p99OverCeiling)} (÷ ${ceilingLetter}) | ${fmt.pct(r.bOverBQuiet)} |` +
                 (withBase ? ` ${fmt.pct(r.bOverBase)} | ${fmt.ratio(r.baseP99OverCeiling)} (÷ ${ceilingLetter}) |` : "") +
-                (withE ? ` ${fmt.pct(r.bOverE)} | ${fmt.pct(r.bRedisOverE)} | ${fmt.ratio(r.p99OverE)} |` : ""),
+                (withE ? ` ${fmt.pct(r.bOverE)} | ${fmt.pct(r.bRedisOverE)} | ${fmt.ratio(r.p99OverE)} |` : "") +
+                (withF ? ` ${fmt.pct(r.bOverF)} | ${fmt.ratio(r.p99OverF)} |` : ""),
         );
     }
     lines.push("");
     lines.push(
-        "| path | by CPU per request: c ÷ b (bare node:http) | d ÷ b (proxy ceiling) | e ÷ b (cache ceiling) | e ÷ bR (cache ceiling ÷ memo off) | b* ÷ b (baseline build) | b0 ÷ b (logging+metrics off) |",
+        "| path | by CPU per request: c ÷ b (bare node:http) | d ÷ b (proxy ceiling) | f ÷ b (miss I/O ceiling) | e ÷ b (cache ceiling) | e ÷ bR (cache ceiling ÷ memo off) | b* ÷ b (baseline build) | b0 ÷ b (logging+metrics off) |",
     );
-    lines.push("|---|--:|--:|--:|--:|--:|--:|");
+    lines.push("|---|--:|--:|--:|--:|--:|--:|--:|");
     for (const p of paths) {
         lines.push(
-            `| ${p} | ${fmt.pct(cpuRatio(result, p, "ceiling"))} | ${fmt.pct(cpuRatio(result, p, "proxy-ceiling"))} | ${fmt.pct(cpuRatio(result, p, "cache-ceiling"))} | ${fmt.pct(cpuRatio(result, p, "cache-ceiling", "prod-redis"))} | ${fmt.pct(cpuRatio(result, p, "prod-base"))} | ${fmt.pct(cpuRatio(result, p, "prod-quiet"))} |`,
+            `| ${p} | ${fmt.pct(cpuRatio(result, p, "ceiling"))} | ${fmt.pct(cpuRatio(result, p, "proxy-ceiling"))} | ${fmt.pct(cpuRatio(result, p, "proxy-cache-ceiling"))} | ${fmt.pct(cpuRatio(result, p, "cache-ceiling"))} | ${fmt.pct(cpuRatio(result, p, "cache-ceiling", "prod-redis"))} | ${fmt.pct(cpuRatio(result, p, "prod-base"))} | ${fmt.pct(cpuRatio(result, p, "prod-quiet"))} |`,
         );
     }
     lines.push("");
-    const paired: readonly TargetId[] = ["ceiling", "proxy-ceiling", "cache-ceiling", "prod-base"];
+    const paired: readonly TargetId[] = ["ceiling", "proxy-ceiling", "proxy-cache-ceiling", "cache-ceiling", "prod-base"];
     lines.push(`| path | paired rounds (median of per-round ratios): ${paired.map((t) => `b/${TARGETS[t].letter} req/s | ${TARGETS[t].letter} ÷ b CPU`).join(" | ")} |`);
     lines.push(`|---|${paired.map(() => "--:|--:|").join("")}`);
     for (const p of paths) {

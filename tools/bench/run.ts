@@ -3,7 +3,7 @@
  * against what Node itself can do, measured side by side in one invocation.
  *
  *   npm run bench [-- --runs 3 --duration 5s --warmup 3s --connections 64 --max-rate 2000
- *                    --targets dev,prod,prod-next,ceiling,proxy-ceiling --paths hit,miss,health --build
+ *                    --targets dev,prod,prod-next,ceiling,proxy-ceiling,proxy-cache-ceiling --paths hit,miss,health --build
  *                    --baseline <another checkout's app/ folder, built>]
  *
  * `--baseline` adds target (b*): that build, run exactly as (b), in the same rounds; its
@@ -345,7 +345,7 @@ async function checkedAnswer(base: string, p: BenchPath, body: string | undefine
 }
 
 /** The servers that replay the production server's answers (tools/bench/ceiling-support.ts). */
-const CEILINGS: ReadonlySet<TargetId> = new Set(["ceiling", "proxy-ceiling", "cache-ceiling"]);
+const CEILINGS: ReadonlySet<TargetId> = new Set(["ceiling", "proxy-ceiling", "cache-ceiling", "proxy-cache-ceiling"]);
 
 /** A ceiling must put the production server's headers on the wire, or b/c compares different answers. */
 function sameHeaders(t: TargetId, p: PathId, got: Readonly<Record<string, string>>, want: Readonly<Record<string, string>>): void {

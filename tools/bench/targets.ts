@@ -22,6 +22,9 @@
  * (e)  cache-ceiling bare node:http making the gateway's one Redis GET with the gateway's
  *               own cache client and settings (tools/bench/cache-ceiling-server.ts): the hit
  *               path's ceiling, Redis round trip included. Measured on the hit path only.
+ * (f)  proxy-cache-ceiling (d) with the Redis GET before the upstream call and the SET
+ *               after it, through the gateway's own cache client: the miss path's whole
+ *               I/O, as (e) is the hit path's. Measured on the miss path only.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -30,8 +33,8 @@ import ts from "typescript";
 import type { CeilingAnswers } from "./ceiling-support";
 import { SERVER_CPU, startPinned, Started } from "./proc";
 
-export type TargetId = "dev" | "prod" | "prod-quiet" | "prod-redis" | "prod-next" | "prod-base" | "ceiling" | "proxy-ceiling" | "cache-ceiling";
-export const TARGET_IDS: readonly TargetId[] = ["dev", "prod", "prod-quiet", "prod-redis", "prod-next", "prod-base", "ceiling", "proxy-ceiling", "cache-ceiling"];
+export type TargetId = "dev" | "prod" | "prod-quiet" | "prod-redis" | "prod-next" | "prod-base" | "ceiling" | "proxy-ceiling" | "cache-ceiling" | "proxy-cache-ceiling";
+export const TARGET_IDS: readonly TargetId[] = ["dev", "prod", "prod-quiet", "prod-redis", "prod-next", "prod-base", "ceiling", "proxy-ceiling", "cache-ceiling", "proxy-cache-ceiling"];
 
 export interface Target {
     readonly id: TargetId;
@@ -49,11 +52,12 @@ export const TARGETS: Readonly<Record<TargetId, Target>> = {
     ceiling: { id: "ceiling", letter: "c", label: "bare node:http (ceiling)" },
     "proxy-ceiling": { id: "proxy-ceiling", letter: "d", label: "bare node:http + same upstream call (miss ceiling)" },
     "cache-ceiling": { id: "cache-ceiling", letter: "e", label: "bare node:http + same Redis GET (hit ceiling)" },
+    "proxy-cache-ceiling": { id: "proxy-cache-ceiling", letter: "f", label: "bare node:http + Redis GET, same upstream call, Redis SET (miss I/O ceiling)" },
 };
 
 /** Paths a target is measured on: each round-trip ceiling only means something for its own path. */
 export function measuresPath(target: TargetId, pathId: string): boolean {
-    if (target === "proxy-ceiling") return pathId === "miss";
+    if (target === "proxy-ceiling" || target === "proxy-cache-ceiling") return pathId === "miss";
     // The memo only changes cache hits.
     if (target === "cache-ceiling" || target === "prod-redis") return pathId === "hit";
     return true;
@@ -115,7 +119,10 @@ function stageCeiling(workDir: string, name = "ceiling-server"): string {
     for (const file of [name, "ceiling-support"]) {
         const source = fs.readFileSync(path.join(ROOT, "tools", "bench", `${file}.ts`), "utf8");
         const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-        fs.writeFileSync(path.join(workDir, `${file}.js`), js.outputText);
+        // Written aside and renamed: (d) and (f) stage the same file, and one may be loading it.
+        const staged = path.join(workDir, `${file}.js`);
+        fs.writeFileSync(`${staged}.${process.pid}.tmp`, js.outputText);
+        fs.renameSync(`${staged}.${process.pid}.tmp`, staged);
     }
     return path.join(workDir, `${name}.js`);
 }
@@ -181,9 +188,16 @@ export function startTarget(id: TargetId, ctx: StartContext): Started {
                 logFile,
             });
         case "proxy-ceiling":
+        case "proxy-cache-ceiling":
             return startPinned(SERVER_CPU, process.execPath, [stageCeiling(ctx.workDir, "proxy-ceiling-server")], {
                 cwd: ctx.workDir,
-                env: { ...env, IMAGE_DIR: path.join(ctx.workDir, "image"), UPSTREAM_URL: ctx.upstreamUrl, CEILING_ANSWERS: JSON.stringify(ctx.ceilingAnswers) },
+                env: {
+                    ...env,
+                    IMAGE_DIR: path.join(ctx.workDir, "image"),
+                    UPSTREAM_URL: ctx.upstreamUrl,
+                    CEILING_ANSWERS: JSON.stringify(ctx.ceilingAnswers),
+                    WITH_CACHE: id === "proxy-cache-ceiling" ? "1" : "0",
+                },
                 logFile,
             });
         case "cache-ceiling":

@@ -229,7 +229,7 @@ function probeLines(result: BenchResult, paths: readonly PathId[], targets: read
     const target = result.settings.openTargetBusy;
     return [
         "",
-        `Fixed rate chosen by short probes: "(by core)" marks a rate lowered until the server's core was at most ${target === undefined ? "n/a" : fmt.busy(target)} busy (+${(OPEN_RATE_POLICY.tolerance * 100).toFixed(0)} points for noise), "(cap)" the sender's limit.`,
+        `Fixed rate chosen by short probes: "(by core)" marks a rate scaled down because a probe found the server's core busier than ${target === undefined ? "n/a" : fmt.busy(target)} (+${(OPEN_RATE_POLICY.tolerance * 100).toFixed(0)} points for noise; at most ${OPEN_RATE_POLICY.maxProbes} probes, the last rate may be unprobed), "(cap)" the sender's limit.`,
         "",
         "| path | server | probes (rate: core busy, p99) | asked |",
         "|---|---|---|--:|",

@@ -83,7 +83,17 @@ describe("bench report: the miss path's I/O ceiling (f)", () => {
 });
 
 describe("bench report: how loaded each server was in its fixed-rate runs", () => {
-    const open = (p99Ms: number, cpuUsPerRequest?: number, busyShare?: number): RunFigures => ({ rps: 2000, p50Ms: 1, p99Ms, errors: 0, requests: 8000, cpuUsPerRequest, busyShare });
+    const open = (p99Ms: number, cpuUsPerRequest?: number, busyShare?: number, gcPausedShare?: number, gcMaxPauseMs?: number): RunFigures => ({
+        rps: 2000,
+        p50Ms: 1,
+        p99Ms,
+        errors: 0,
+        requests: 8000,
+        cpuUsPerRequest,
+        busyShare,
+        gcPausedShare,
+        gcMaxPauseMs,
+    });
     const withOpen = (runs: readonly RunFigures[]): BenchResult => {
         const base = result({ prod: [run(5000, 200)] });
         return { ...base, cells: base.cells.map((c) => ({ ...c, open: runs, openRate: 2000, openRateCapped: true })) };
@@ -93,15 +103,15 @@ describe("bench report: how loaded each server was in its fixed-rate runs", () =
         return row.split("|").map((cell) => cell.trim());
     };
 
-    it("prints the medians of the server's CPU per request and of its core's busy share beside the p99", () => {
-        const cells = prodRow(withOpen([open(60, 400, 0.8), open(20, 380, 0.75), open(90, 420, 0.86)]));
-        // path, server, 5 fixed-concurrency figures, asked, got, p50, p99, errors, CPU, busy, lag
-        assert.deepEqual(cells.slice(8, 16), ["2000 (cap)", "2000", "1.00", "60.0", "0", "400.0", "80 %", "0.00"]);
+    it("prints the medians of the server's CPU per request, its core's busy share and its GC pauses beside the p99", () => {
+        const cells = prodRow(withOpen([open(60, 400, 0.8, 0.03, 12.5), open(20, 380, 0.75, 0.01, 4), open(90, 420, 0.86, 0.02, 6)]));
+        // path, server, 5 fixed-concurrency figures, asked, got, p50, p99, errors, CPU, busy, GC ms/s, longest GC, lag
+        assert.deepEqual(cells.slice(8, 18), ["2000 (cap)", "2000", "1.00", "60.0", "0", "400.0", "80 %", "20.0", "6.0", "0.00"]);
     });
 
-    it("says n/a for results recorded before the fixed-rate CPU was measured", () => {
+    it("says n/a for results recorded before the fixed-rate CPU and GC pauses were measured", () => {
         const cells = prodRow(withOpen([open(60), open(20)]));
-        assert.deepEqual(cells.slice(13, 15), ["n/a", "n/a"]);
+        assert.deepEqual(cells.slice(13, 17), ["n/a", "n/a", "n/a", "n/a"]);
     });
 
     it("marks a rate the probes lowered, and lists each probe's rate, busy share and p99", () => {

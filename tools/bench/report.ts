@@ -23,6 +23,10 @@ export interface RunFigures {
      * fixed rate it says how loaded the server was: a p99 is read against it.
      */
     readonly busyShare?: number;
+    /** The server's garbage-collection pauses over the run's wall time (0.01 = 10 ms per second). */
+    readonly gcPausedShare?: number;
+    /** The server's longest garbage-collection pause in the run, ms. */
+    readonly gcMaxPauseMs?: number;
 }
 
 export interface CellResult {
@@ -89,6 +93,9 @@ export interface MedianFigures {
     readonly cpuUsPerRequest: number;
     /** Median share of a core the server used (NaN for results recorded before it was measured). */
     readonly busyShare: number;
+    /** Median GC pause time per wall time, and median longest pause, ms (NaN before they were measured). */
+    readonly gcPausedShare: number;
+    readonly gcMaxPauseMs: number;
 }
 
 export function medians(runs: readonly RunFigures[]): MedianFigures {
@@ -100,6 +107,8 @@ export function medians(runs: readonly RunFigures[]): MedianFigures {
         requests: runs.reduce((sum, r) => sum + r.requests, 0),
         cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest ?? Number.NaN)),
         busyShare: median(runs.map((r) => r.busyShare ?? Number.NaN)),
+        gcPausedShare: median(runs.map((r) => r.gcPausedShare ?? Number.NaN)),
+        gcMaxPauseMs: median(runs.map((r) => r.gcMaxPauseMs ?? Number.NaN)),
     };
 }
 
@@ -241,9 +250,9 @@ function probeLines(result: BenchResult, paths: readonly PathId[], targets: read
 export function markdown(result: BenchResult, paths: readonly PathId[], targets: readonly TargetId[]): string {
     const lines: string[] = [];
     lines.push(
-        `| path | server | fixed concurrency (c=${result.settings.connections}): req/s | p50 ms | p99 ms | errors | CPU µs/request | fixed rate: asked req/s | got req/s | p50 ms | p99 ms | errors | CPU µs/request | server's core busy | sender lag ms (max) |`,
+        `| path | server | fixed concurrency (c=${result.settings.connections}): req/s | p50 ms | p99 ms | errors | CPU µs/request | fixed rate: asked req/s | got req/s | p50 ms | p99 ms | errors | CPU µs/request | server's core busy | GC pauses ms per s | longest GC pause ms | sender lag ms (max) |`,
     );
-    lines.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    lines.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     for (const p of paths) {
         for (const t of targets) {
             const c = cell(result, t, p);
@@ -253,7 +262,7 @@ export function markdown(result: BenchResult, paths: readonly PathId[], targets:
             // The sender's worst lag over the runs: large means core 0 (not the server) was busy.
             const lag = Math.max(...c.open.map((r) => r.maxSendLagMs ?? 0));
             lines.push(
-                `| ${p} | (${TARGETS[t].letter}) ${TARGETS[t].label} | ${fmt.rps(closed.rps)} | ${fmt.ms(closed.p50Ms)} | ${fmt.ms(closed.p99Ms)} | ${closed.errors} | ${fmt.us(closed.cpuUsPerRequest)} | ${fmt.rps(c.openRate)}${rateNote(c)} | ${fmt.rps(open.rps)} | ${fmt.ms(open.p50Ms)} | ${fmt.ms(open.p99Ms)} | ${open.errors} | ${fmt.us(open.cpuUsPerRequest)} | ${fmt.busy(open.busyShare)} | ${fmt.ms(lag)} |`,
+                `| ${p} | (${TARGETS[t].letter}) ${TARGETS[t].label} | ${fmt.rps(closed.rps)} | ${fmt.ms(closed.p50Ms)} | ${fmt.ms(closed.p99Ms)} | ${closed.errors} | ${fmt.us(closed.cpuUsPerRequest)} | ${fmt.rps(c.openRate)}${rateNote(c)} | ${fmt.rps(open.rps)} | ${fmt.ms(open.p50Ms)} | ${fmt.ms(open.p99Ms)} | ${open.errors} | ${fmt.us(open.cpuUsPerRequest)} | ${fmt.busy(open.busyShare)} | ${fmt.us(open.gcPausedShare * 1000)} | ${fmt.us(open.gcMaxPauseMs)} | ${fmt.ms(lag)} |`,
             );
         }
     }

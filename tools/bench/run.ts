@@ -32,6 +32,7 @@ import { summarize } from "../loadtest/stats";
 import { benchPaths, BenchPath, BENCH_CACHE_TTLS, HIT_BODY, missBody, PATH_IDS, PathId, writeLuaScripts } from "./paths";
 import { canPin, httpRequest, LOAD_CPU, pauseGroup, pinSelf, resumeGroup, RssSampler, Started, stop, treeCpuMs, treeRssBytes, waitForOk } from "./proc";
 import { type CeilingAnswer, type CeilingAnswers, PLACEHOLDER_ANSWERS, replayableHeaders } from "./ceiling-support";
+import { gcPauses } from "./gc-log";
 import { calibrateOpenRate, OPEN_RATE_POLICY, type OpenRateBasis } from "./open-rate";
 import { BenchResult, CellResult, markdown, medians, type ProbeRun, RunFigures } from "./report";
 import { startServices } from "./services";
@@ -229,7 +230,7 @@ async function main(): Promise<void> {
                     const s = serverOf(servers, t);
                     focus(t);
                     const sampler = new RssSampler(s.started.pid);
-                    const r = await withCpu(s.started.pid, () =>
+                    const r = await withCpu(s.started, () =>
                         runWrk({
                             url: `${s.base}${p.urlPath}`,
                             luaScript: luaOf(luaFiles, p.id),
@@ -250,7 +251,7 @@ async function main(): Promise<void> {
                 focus(t);
                 const probes: ProbeRun[] = [];
                 const picked = await calibrateOpenRate(medians(closed.get(t) ?? []).rps, { ...OPEN_RATE_POLICY, cap: options.maxRate }, async (rate) => {
-                    const r = await withCpu(s.started.pid, () => openRun(s.base, p, rate, probeSeconds(options.durationS)));
+                    const r = await withCpu(s.started, () => openRun(s.base, p, rate, probeSeconds(options.durationS)));
                     probes.push({ rate, figures: r });
                     say(`  ${p.id} probe @${rate}/s ${TARGETS[t].letter}: core ${((r.busyShare ?? 0) * 100).toFixed(0)} % busy, p99 ${r.p99Ms.toFixed(2)} ms`);
                     return r.busyShare ?? Number.NaN;
@@ -271,10 +272,10 @@ async function main(): Promise<void> {
                     focus(t);
                     const { rate } = rateOf(t);
                     const sampler = new RssSampler(s.started.pid);
-                    const r = await withCpu(s.started.pid, () => openRun(s.base, p, rate, options.durationS));
+                    const r = await withCpu(s.started, () => openRun(s.base, p, rate, options.durationS));
                     peakRss[t] = Math.max(peakRss[t] ?? 0, sampler.stop());
                     open.get(t)?.push(r);
-                    say(`  ${p.id} @${rate}/s run ${run} ${TARGETS[t].letter}: ${r.rps.toFixed(0)} req/s p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms errors ${r.errors} CPU ${(r.cpuUsPerRequest ?? 0).toFixed(1)} µs/req, core ${((r.busyShare ?? 0) * 100).toFixed(0)} % busy, sender lag ${(r.maxSendLagMs ?? 0).toFixed(1)} ms`);
+                    say(`  ${p.id} @${rate}/s run ${run} ${TARGETS[t].letter}: ${r.rps.toFixed(0)} req/s p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms errors ${r.errors} CPU ${(r.cpuUsPerRequest ?? 0).toFixed(1)} µs/req, core ${((r.busyShare ?? 0) * 100).toFixed(0)} % busy, GC ${((r.gcPausedShare ?? 0) * 1000).toFixed(0)} ms/s (longest ${(r.gcMaxPauseMs ?? 0).toFixed(1)} ms), sender lag ${(r.maxSendLagMs ?? 0).toFixed(1)} ms`);
                 }
             }
             for (const t of targets) {
@@ -365,15 +366,46 @@ function pathOf(paths: readonly BenchPath[], id: PathId): BenchPath {
 }
 
 /**
- * Runs `measure` against the server `pid` and adds what the server spent on it: CPU µs per
- * request and its CPU time over the run's wall time (its share of a core).
+ * Runs `measure` against the server and adds what the server spent on it: CPU µs per
+ * request, its CPU time over the run's wall time (its share of a core), and the garbage
+ * collection pauses its log shows for the run (tools/bench/gc-observer.ts).
  */
-async function withCpu(pid: number, measure: () => Promise<RunFigures>): Promise<RunFigures> {
-    const cpuBefore = treeCpuMs(pid);
+async function withCpu(server: Started, measure: () => Promise<RunFigures>): Promise<RunFigures> {
+    const logBefore = fileSize(server.logFile);
+    const cpuBefore = treeCpuMs(server.pid);
     const startedAt = performance.now();
     const r = await measure();
-    const cpuMs = treeCpuMs(pid) - cpuBefore;
-    return { ...r, cpuUsPerRequest: (cpuMs * 1000) / Math.max(1, r.requests), busyShare: cpuMs / (performance.now() - startedAt) };
+    const cpuMs = treeCpuMs(server.pid) - cpuBefore;
+    const wallMs = performance.now() - startedAt;
+    const gc = gcPauses(readFrom(server.logFile, logBefore));
+    return {
+        ...r,
+        cpuUsPerRequest: (cpuMs * 1000) / Math.max(1, r.requests),
+        busyShare: cpuMs / wallMs,
+        gcPausedShare: gc.totalMs / wallMs,
+        gcMaxPauseMs: gc.maxMs,
+    };
+}
+
+function fileSize(file: string): number {
+    try {
+        return fs.statSync(file).size;
+    } catch {
+        return 0;
+    }
+}
+
+/** The text appended to `file` since it was `offset` bytes long. */
+function readFrom(file: string, offset: number): string {
+    const fd = fs.openSync(file, "r");
+    try {
+        const length = Math.max(0, fs.fstatSync(fd).size - offset);
+        const buffer = Buffer.alloc(length);
+        fs.readSync(fd, buffer, 0, length, offset);
+        return buffer.toString("utf8");
+    } finally {
+        fs.closeSync(fd);
+    }
 }
 
 /** A probe is short: it only has to read how busy the server's core is at a rate. */

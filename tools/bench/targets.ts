@@ -116,7 +116,12 @@ export function stageDevApp(dir: string): string {
  */
 function stageCeiling(workDir: string, name = "ceiling-server"): string {
     // The round-trip ceilings import ./ceiling-support: staged beside them.
-    for (const file of [name, "ceiling-support"]) {
+    return stageScripts(workDir, [name, "ceiling-support"]);
+}
+
+/** tools/bench/<name>.ts files as JavaScript in `workDir`; returns the first one's path. */
+function stageScripts(workDir: string, names: readonly [string, ...string[]]): string {
+    for (const file of names) {
         const source = fs.readFileSync(path.join(ROOT, "tools", "bench", `${file}.ts`), "utf8");
         const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
         // Written aside and renamed: (d) and (f) stage the same file, and one may be loading it.
@@ -124,7 +129,13 @@ function stageCeiling(workDir: string, name = "ceiling-server"): string {
         fs.writeFileSync(`${staged}.${process.pid}.tmp`, js.outputText);
         fs.renameSync(`${staged}.${process.pid}.tmp`, staged);
     }
-    return path.join(workDir, `${name}.js`);
+    return path.join(workDir, `${names[0]}.js`);
+}
+
+/** NODE_OPTIONS that preload the GC observer (tools/bench/gc-observer.ts) after `existing`. */
+function withGcObserver(workDir: string, existing: string | undefined): string {
+    const preload = `-r ${JSON.stringify(stageScripts(workDir, ["gc-observer", "gc-log"]))}`;
+    return existing === undefined || existing.trim() === "" ? preload : `${existing} ${preload}`;
 }
 
 /** Where the baseline build is staged in the work dir (tools/bench/run.ts stages it). */
@@ -151,6 +162,8 @@ export function startTarget(id: TargetId, ctx: StartContext): Started {
         INSTANCE_ID: `bench-${id}`,
         NEXT_TELEMETRY_DISABLED: "1",
     };
+    // Every server, ceilings included, reports its GC pauses the same way.
+    env.NODE_OPTIONS = withGcObserver(ctx.workDir, env.NODE_OPTIONS);
     switch (id) {
         case "dev": {
             const dir = path.join(ctx.workDir, "dev-app");

